@@ -1,0 +1,402 @@
+"""Municipalities, regions, quotas, organisations, properties, intent agreements and activities."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from housing import scope
+from housing.periods import Period
+from housing.validators import CBS_CODE_REGEX, POSTCODE_REGEX, validate_cbs_code, validate_postcode
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def visible_to(self, user, *, personal=False):
+        """Municipalities are public; `personal=True` narrows to those whose records the user may see."""
+        return scope.filter_by_municipality(self, user, "pk", personal=personal)
+
+    def active(self):
+        return self.filter(active=True)
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    cbs_code = models.CharField(_("CBS code"), max_length=6, unique=True, validators=[validate_cbs_code])
+    province_code = models.CharField(_("province code"), max_length=4, blank=True)
+    province = models.CharField(_("province"), max_length=50, blank=True, db_index=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    active = models.BooleanField(
+        _("exists"), default=True, help_text=_("Off once a merger has ended the municipality.")
+    )
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cbs_code__regex=CBS_CODE_REGEX), name="municipality_cbs_code_format"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("municipality_detail", args=[self.cbs_code])
+
+
+class UserScope(models.Model):
+    """The municipalities a staff member or pioneer works for (SPEC §2)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scope", verbose_name=_("user")
+    )
+    municipalities = models.ManyToManyField(
+        Municipality, blank=True, related_name="user_scopes", verbose_name=_("municipalities")
+    )
+
+    class Meta:
+        verbose_name = _("scope")
+        verbose_name_plural = _("scopes")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class RegionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        ids = scope.municipality_ids(user, personal=False)
+        if ids is scope.ALL:
+            return self
+        return self.filter(members__in=ids).distinct() if ids else self.none()
+
+
+class Region(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    members = models.ManyToManyField(Municipality, related_name="regions", verbose_name=_("municipalities"))
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("region_detail", args=[self.pk])
+
+
+class QuotaQuerySet(models.QuerySet):
+    def for_period(self, period):
+        return self.filter(year=period.year, half=period.half)
+
+    def visible_to(self, user):
+        return scope.filter_by_municipality(self, user, "municipality", personal=False)
+
+
+class Quota(models.Model):
+    class Half(models.IntegerChoices):
+        FIRST = 1, _("first half (January–June)")
+        SECOND = 2, _("second half (July–December)")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="quotas", verbose_name=_("municipality")
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    half = models.PositiveSmallIntegerField(_("half-year"), choices=Half.choices)
+    target = models.PositiveIntegerField(_("quota (persons)"))
+    carried_over = models.IntegerField(
+        _("carried over from previous period"),
+        default=0,
+        help_text=_("Positive for a backlog, negative for a lead."),
+    )
+
+    objects = QuotaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quota")
+        verbose_name_plural = _("quotas")
+        ordering = ["-year", "-half", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "year", "half"], name="quota_unique_per_period"),
+            models.CheckConstraint(condition=Q(half__in=[1, 2]), name="quota_half_valid"),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="quota_year_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} {self.period}"
+
+    @property
+    def period(self):
+        return Period(self.year, self.half)
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        CHURCH = "church", _("church")
+        MOSQUE = "mosque", _("mosque")
+        HOUSING_CORPORATION = "housing_corporation", _("housing corporation")
+        PRIVATE_OWNER = "private_owner", _("private owner")
+        ENTREPRENEUR = "entrepreneur", _("entrepreneur")
+        VOLUNTEER_GROUP = "volunteer_group", _("volunteer group")
+        VLUCHTELINGENWERK = "vluchtelingenwerk", _("VluchtelingenWerk")
+        WELFARE = "welfare", _("welfare organisation")
+        NIDOS = "nidos", _("Nidos")
+        MUNICIPALITY = "municipality", _("municipality")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("municipality"),
+    )
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class IntentAgreementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return scope.filter_by_municipality(self, user, "municipality", "partners")
+
+
+class IntentAgreement(models.Model):
+    MIN_PERSONS = 25
+
+    class Status(models.TextChoices):
+        CONTACT = "contact", _("contact")
+        EXPLORING = "exploring", _("exploring")
+        INSPIRATION_SESSION = "inspiration_session", _("inspiration session")
+        COLLEGE_PROPOSAL = "college_proposal", _("college proposal")
+        SIGNED = "signed", _("signed")
+        IN_EXECUTION = "in_execution", _("in execution")
+        COMPLETED = "completed", _("completed")
+        ENDED = "ended", _("ended")
+
+    DECIDED_STATUSES = (Status.SIGNED, Status.IN_EXECUTION, Status.COMPLETED)
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        verbose_name=_("municipality (lead)"),
+    )
+    partners = models.ManyToManyField(
+        Municipality, blank=True, related_name="partner_agreements", verbose_name=_("partner municipalities")
+    )
+    committed_persons = models.PositiveIntegerField(
+        _("committed persons"), validators=[MinValueValidator(MIN_PERSONS)]
+    )
+    pioneer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("pioneer"),
+    )
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.CONTACT)
+    college_decision_date = models.DateField(_("college decision date"), null=True, blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = IntentAgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("intent agreement")
+        verbose_name_plural = _("intent agreements")
+        ordering = ["municipality__name", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(committed_persons__gte=25), name="agreement_at_least_25_persons"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["signed", "in_execution", "completed"])
+                | Q(college_decision_date__isnull=False),
+                name="agreement_decided_needs_college_decision",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Intent agreement %(municipality)s (%(persons)s persons)") % {
+            "municipality": self.municipality,
+            "persons": self.committed_persons,
+        }
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.status in self.DECIDED_STATUSES and not self.college_decision_date:
+            raise ValidationError(
+                {
+                    "college_decision_date": _(
+                        "From status ‘signed’ on, the college decision date is required."
+                    )
+                }
+            )
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("agreement_detail", args=[self.pk])
+
+
+class PropertyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return scope.filter_by_municipality(self, user, "municipality")
+
+
+class Property(models.Model):
+    class Kind(models.TextChoices):
+        PARSONAGE = "parsonage", _("parsonage")
+        CONVENT = "convent", _("convent")
+        OFFICE = "office", _("office")
+        HOUSE = "house", _("house")
+        APARTMENT = "apartment", _("apartment")
+        UNITS = "units", _("units/chalets")
+        SCHOOL = "school", _("school")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        OFFERED = "offered", _("offered")
+        ASSESSING = "assessing", _("assessing")
+        APPROVED = "approved", _("approved")
+        IN_USE = "in_use", _("in use")
+        CLOSED = "closed", _("closed")
+        REJECTED = "rejected", _("rejected")
+
+    class Funding(models.TextChoices):
+        HAR = "har", _("HAR")
+        BZK = "bzk", _("BZK scheme")
+        REGULAR_RENT = "regular_rent", _("regular rent")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=200)
+    street = models.CharField(_("street"), max_length=200)
+    house_number = models.CharField(_("house number"), max_length=20)
+    postcode = models.CharField(_("postcode"), max_length=7, validators=[validate_postcode])
+    place = models.CharField(_("place"), max_length=100)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="properties", verbose_name=_("municipality")
+    )
+    kind = models.CharField(_("property kind"), max_length=20, choices=Kind.choices)
+    owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="properties",
+        verbose_name=_("owner"),
+    )
+    capacity = models.PositiveIntegerField(_("capacity (places)"), validators=[MinValueValidator(1)])
+    available_from = models.DateField(_("available from"), null=True, blank=True)
+    available_until = models.DateField(_("available until"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OFFERED)
+    funding = models.CharField(_("funding"), max_length=20, choices=Funding.choices, blank=True)
+    agreement = models.ForeignKey(
+        IntentAgreement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="properties",
+        verbose_name=_("intent agreement"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = PropertyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("property")
+        verbose_name_plural = _("properties")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="property_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(postcode__regex=POSTCODE_REGEX), name="property_postcode_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(available_until__isnull=True)
+                | Q(available_from__isnull=True)
+                | Q(available_until__gte=models.F("available_from")),
+                name="property_available_until_after_from",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def address(self):
+        return f"{self.street} {self.house_number}, {self.postcode} {self.place}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from housing.validators import normalise_postcode
+
+        self.postcode = normalise_postcode(self.postcode)
+        if self.available_from and self.available_until and self.available_until < self.available_from:
+            raise ValidationError({"available_until": _("‘Available until’ lies before ‘available from’.")})
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("property_detail", args=[self.pk])
+
+
+class Activity(models.Model):
+    class Kind(models.TextChoices):
+        PHONE_CALL = "phone_call", _("phone call (Thuisgevers line)")
+        MEETING = "meeting", _("meeting")
+        INSPIRATION_SESSION = "inspiration_session", _("inspiration session")
+        SITE_VISIT = "site_visit", _("site visit")
+
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="activities", verbose_name=_("municipality")
+    )
+    agreement = models.ForeignKey(
+        IntentAgreement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("intent agreement"),
+    )
+    organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="activities", verbose_name=_("organisations involved")
+    )
+    summary = models.TextField(_("summary"))
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} ({self.municipality})"

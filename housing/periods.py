@@ -1,0 +1,60 @@
+"""Half-year periods (SPEC §3): `2026-H1` is January–June, `2026-H2` July–December."""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+PERIOD_RE = re.compile(r"^(?P<year>\d{4})-H(?P<half>[12])$")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    year: int
+    half: int
+
+    @classmethod
+    def parse(cls, value):
+        """Parse `2026-H2`; raise ValueError with a Dutch message on anything else."""
+        match = PERIOD_RE.match((value or "").strip())
+        if not match or not 2000 <= int(match["year"]) <= 2100:
+            raise ValueError(_("Invalid period “%(value)s”: use the form 2026-H2.") % {"value": value})
+        return cls(int(match["year"]), int(match["half"]))
+
+    @classmethod
+    def containing(cls, day):
+        return cls(day.year, 1 if day.month <= 6 else 2)
+
+    @classmethod
+    def current(cls):
+        return cls.containing(timezone.localdate())
+
+    @property
+    def start(self):
+        return dt.date(self.year, 1 if self.half == 1 else 7, 1)
+
+    @property
+    def end(self):
+        """The last day of the period (inclusive)."""
+        return dt.date(self.year, 6, 30) if self.half == 1 else dt.date(self.year, 12, 31)
+
+    @property
+    def next_start(self):
+        """The first day after the period, for half-open date ranges."""
+        return self.end + dt.timedelta(days=1)
+
+    def next(self):
+        return Period(self.year, 2) if self.half == 1 else Period(self.year + 1, 1)
+
+    def previous(self):
+        return Period(self.year, 1) if self.half == 2 else Period(self.year - 1, 2)
+
+    def reference_date(self, today=None):
+        """Today for the current or a future period, the period's last day for a past one (SPEC §6)."""
+        today = today or timezone.localdate()
+        return min(today, self.end) if today >= self.start else self.end
+
+    def __str__(self):
+        return f"{self.year}-H{self.half}"

@@ -1,0 +1,79 @@
+"""Who may see which municipalities (SPEC §2).
+
+Roles are Django groups; a user's municipalities are their `UserScope`. This module is the one place
+that turns a user into a set of municipality ids; every `visible_to(user)` queryset method uses it.
+"""
+
+MUNICIPAL_STAFF = "municipal_staff"
+PIONEER = "pioneer"
+COORDINATOR = "coordinator"
+ROLES = (MUNICIPAL_STAFF, PIONEER, COORDINATOR)
+ALL = None  # "no restriction" marker returned by municipality_ids()
+
+
+def roles_of(user):
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    cached = getattr(user, "_thuisgevers_roles", None)
+    if cached is None:
+        cached = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+        user._thuisgevers_roles = cached
+    return cached
+
+
+def has_role(user):
+    return bool(getattr(user, "is_superuser", False) and user.is_active) or bool(roles_of(user))
+
+
+def is_coordinator_only(user):
+    roles = roles_of(user)
+    return roles == {COORDINATOR} and not user.is_superuser
+
+
+def sees_personal_data(user):
+    """Staff, pioneers and superusers see personal data; coordinators and role-less users do not."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or bool(roles_of(user) & {MUNICIPAL_STAFF, PIONEER})
+
+
+def municipality_ids(user, *, personal=True):
+    """The ids of the municipalities whose records `user` may see, or ALL.
+
+    `personal=False` asks for figures only: coordinators see the figures of every municipality.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return ALL
+    roles = roles_of(user)
+    if not personal and COORDINATOR in roles:
+        return ALL
+    if not roles & {MUNICIPAL_STAFF, PIONEER}:
+        return set()
+    cached = getattr(user, "_thuisgevers_municipality_ids", None)
+    if cached is None:
+        from housing.models import UserScope
+
+        cached = set(
+            UserScope.municipalities.through.objects.filter(userscope__user=user).values_list(
+                "municipality_id", flat=True
+            )
+        )
+        user._thuisgevers_municipality_ids = cached
+    return cached
+
+
+def filter_by_municipality(queryset, user, *fields, personal=True):
+    """Keep rows whose municipality (through any of `fields`) is in the user's scope."""
+    from django.db.models import Q
+
+    ids = municipality_ids(user, personal=personal)
+    if ids is ALL:
+        return queryset
+    if not ids:
+        return queryset.none()
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__in": ids})
+    return queryset.filter(condition).distinct() if len(fields) > 1 else queryset.filter(condition)

@@ -1,0 +1,35 @@
+"""A resident's placements never overlap: an exclusion constraint on PostgreSQL.
+
+Half-open ranges `[start_date, end_date)` so a move on the same day is no overlap; an open end is
+infinite. SQLite has no exclusion constraints; there Placement.clean() and the placement service
+enforce the same rule. btree_gist needs a superuser (or a pre-installed extension) on first migrate.
+"""
+
+from django.contrib.postgres.operations import BtreeGistExtension
+from django.db import migrations
+
+CONSTRAINT = "placement_resident_no_overlap"
+
+
+def add_constraint(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(
+        f"ALTER TABLE residents_placement ADD CONSTRAINT {CONSTRAINT} "
+        "EXCLUDE USING gist (resident_id WITH =, daterange(start_date, end_date, '[)') WITH &&)"
+    )
+
+
+def drop_constraint(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(f"ALTER TABLE residents_placement DROP CONSTRAINT IF EXISTS {CONSTRAINT}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("residents", "0001_initial")]
+
+    operations = [
+        BtreeGistExtension(),
+        migrations.RunPython(add_constraint, drop_constraint),
+    ]

@@ -1,0 +1,316 @@
+"""Households, residents and their placements (SPEC §4, §5)."""
+
+import builtins
+import calendar
+import datetime as dt
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from housing import scope
+from housing.models import Municipality, Organisation, Property
+from residents.validators import V_NUMBER_REGEX, validate_v_number
+
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
+
+
+def new_reference(prefix):
+    """A pseudonymous reference such as `HH-7K3Q9PXM` that says nothing about the person."""
+    return prefix + "-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+def new_household_reference():
+    return new_reference("HH")
+
+
+def new_resident_reference():
+    return new_reference("BW")
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Households linked to the user's municipalities, or placed in a property located in them."""
+        ids = scope.municipality_ids(user)
+        if not scope.sees_personal_data(user):
+            return self.none()
+        if ids is scope.ALL:
+            return self
+        if not ids:
+            return self.none()
+        placed_here = Placement.objects.filter(property__municipality__in=ids).values("resident__household")
+        return self.filter(Q(municipality__in=ids) | Q(pk__in=placed_here))
+
+    def active(self):
+        return self.filter(anonymised_at__isnull=True)
+
+
+class Household(models.Model):
+    class Category(models.TextChoices):
+        REGULAR = "regular", _("regular")
+        EX_AMV = "ex_amv", _("ex-amv")
+        RESETTLED = "resettled", _("resettled refugee")
+        AMV_NIDOS = "amv_nidos", _("amv via Nidos")
+
+    reference = models.CharField(
+        _("reference"), max_length=20, unique=True, default=new_household_reference, editable=False
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="households",
+        verbose_name=_("linked municipality"),
+        help_text=_("The municipality whose quota this household counts for."),
+    )
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.REGULAR
+    )
+    support_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supported_households",
+        verbose_name=_("support organisation"),
+    )
+    reunification_expected_members = models.PositiveSmallIntegerField(
+        _("family reunification: expected members"), default=0
+    )
+    reunification_applied_on = models.DateField(_("family reunification applied on"), null=True, blank=True)
+    reunification_expected_on = models.DateField(_("family reunification expected on"), null=True, blank=True)
+    reunification_arrived_on = models.DateField(_("family reunification arrived on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    anonymised_at = models.DateTimeField(_("anonymised on"), null=True, blank=True, editable=False)
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reunification_arrived_on__isnull=True)
+                | Q(reunification_applied_on__isnull=True)
+                | Q(reunification_arrived_on__gte=F("reunification_applied_on")),
+                name="household_reunification_arrives_after_application",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reunification_pending(self):
+        return self.reunification_expected_members > 0 and self.reunification_arrived_on is None
+
+    def clean(self):
+        if (
+            self.reunification_applied_on
+            and self.reunification_arrived_on
+            and self.reunification_arrived_on < self.reunification_applied_on
+        ):
+            raise ValidationError(
+                {
+                    "reunification_arrived_on": _(
+                        "The family reunification arrival date lies before the application date."
+                    )
+                }
+            )
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("household_detail", args=[self.pk])
+
+
+class ResidentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(household__in=Household.objects.visible_to(user))
+
+
+class Resident(models.Model):
+    class Insurance(models.TextChoices):
+        UNKNOWN = "unknown", _("unknown")
+        NONE = "none", _("none")
+        APPLIED = "applied", _("applied")
+        INSURED = "insured", _("insured")
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="residents", verbose_name=_("household")
+    )
+    reference = models.CharField(
+        _("reference"), max_length=20, unique=True, default=new_resident_reference, editable=False
+    )
+    v_number = models.CharField(
+        _("V-number"),
+        max_length=10,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_v_number],
+        help_text=_("10 digits. Empty after anonymisation."),
+    )
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    nationality = models.CharField(_("nationality"), max_length=100, blank=True)
+    permit_date = models.DateField(_("permit date"), null=True, blank=True)
+    gp_practice = models.CharField(_("GP practice"), max_length=200, blank=True)
+    gp_registered_on = models.DateField(_("registered with GP on"), null=True, blank=True)
+    health_insurance = models.CharField(
+        _("health insurance"), max_length=10, choices=Insurance.choices, default=Insurance.UNKNOWN
+    )
+    insured_since = models.DateField(_("insured since"), null=True, blank=True)
+
+    objects = ResidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+        ordering = ["household", "reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(v_number__isnull=True) | Q(v_number__regex=V_NUMBER_REGEX),
+                name="resident_v_number_format",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.given_name} {self.family_name}".strip() or self.reference
+
+    @property
+    def has_gp(self):
+        return bool(self.gp_practice)
+
+    @property
+    def is_insured(self):
+        return self.health_insurance == self.Insurance.INSURED
+
+
+class PlacementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(resident__household__in=Household.objects.visible_to(user))
+
+    def active_on(self, day):
+        """Placements covering `day`: started on or before it, not yet ended (the end day is excluded)."""
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gt=day), start_date__lte=day)
+
+    def overlapping(self, start, end):
+        """Placements sharing at least one day with [start, end); `end=None` is open-ended."""
+        qs = self.filter(Q(end_date__isnull=True) | Q(end_date__gt=start))
+        return qs if end is None else qs.filter(start_date__lt=end)
+
+    def temporary(self):
+        return self.filter(kind__in=Placement.TEMPORARY_KINDS)
+
+
+class Placement(models.Model):
+    class Kind(models.TextChoices):
+        HAR = "har", _("HAR (temporary)")
+        TRANSIT = "transit", _("transit housing (temporary)")
+        PERMANENT = "permanent", _("permanent home")
+
+    class Outflow(models.TextChoices):
+        PERMANENT_HERE = "permanent_here", _("permanent home in this municipality")
+        OTHER_MUNICIPALITY = "other_municipality", _("other municipality")
+        LEFT = "left", _("left")
+        OTHER = "other", _("other")
+
+    TEMPORARY_KINDS = (Kind.HAR, Kind.TRANSIT)
+    DEFAULT_TEMPORARY_MONTHS = 6
+    MAX_TEMPORARY_MONTHS = 12
+
+    resident = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, related_name="placements", verbose_name=_("resident")
+    )
+    property = models.ForeignKey(
+        Property, on_delete=models.PROTECT, related_name="placements", verbose_name=_("property")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    start_date = models.DateField(_("start date"))
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    end_date = models.DateField(
+        _("end date"),
+        null=True,
+        blank=True,
+        help_text=_("The move-out day: the day itself no longer counts."),
+    )
+    extension_reason = models.TextField(_("extension reason"), blank=True)
+    outflow = models.CharField(_("outflow"), max_length=20, choices=Outflow.choices, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gt=F("start_date")),
+                name="placement_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end__isnull=True) | Q(planned_end__gt=F("start_date")),
+                name="placement_planned_end_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["property", "start_date", "end_date"], name="placement_property_dates"),
+            models.Index(fields=["resident", "start_date"], name="placement_resident_start"),
+        ]
+        # The no-overlap rule is an exclusion constraint on PostgreSQL (migration 0002 of this app);
+        # SQLite users get the same rule from Placement.clean() and the placement service.
+
+    def __str__(self):
+        return f"{self.resident.reference} → {self.property} ({self.start_date:%Y-%m-%d})"
+
+    @builtins.property  # `property` is a field name in this class body
+    def is_temporary(self):
+        return self.kind in self.TEMPORARY_KINDS
+
+    def is_active_on(self, day):
+        return self.start_date <= day and (self.end_date is None or self.end_date > day)
+
+    @classmethod
+    def default_planned_end(cls, kind, start):
+        if kind in cls.TEMPORARY_KINDS and start:
+            return add_months(start, cls.DEFAULT_TEMPORARY_MONTHS)
+        return None
+
+    def exceeds_maximum(self):
+        """Temporary and planned (or lasting) beyond 12 months: allowed with a reason, and a signal."""
+        if not self.is_temporary:
+            return False
+        limit = add_months(self.start_date, self.MAX_TEMPORARY_MONTHS)
+        end = self.end_date or self.planned_end
+        return end is not None and end > limit
+
+    def clean(self):
+        errors = {}
+        if self.end_date and self.start_date and self.end_date <= self.start_date:
+            errors["end_date"] = _("The end date must be after the start date.")
+        if self.planned_end and self.start_date and self.planned_end <= self.start_date:
+            errors["planned_end"] = _("The planned end date must be after the start date.")
+        if self.start_date and self.exceeds_maximum() and not self.extension_reason.strip():
+            errors["extension_reason"] = _(
+                "A temporary placement longer than 12 months needs an extension reason."
+            )
+        if self.resident_id and self.start_date and not errors:
+            others = Placement.objects.filter(resident_id=self.resident_id).exclude(pk=self.pk)
+            if others.overlapping(self.start_date, self.end_date).exists():
+                errors["start_date"] = _(
+                    "This resident already has another placement in this period. End that one first."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+def add_months(day, months):
+    """`day` plus whole months, clamped to the month's last day (31 January + 1 month = 28/29 February)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
