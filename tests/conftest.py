@@ -1,1 +1,31 @@
 """Shared fixtures. Factories live in tests/factories.py."""
+
+import pytest
+
+from housing import scope
+from tests.factories import GRONINGEN, UTRECHT, make_user
+
+
+@pytest.fixture
+def staff_groningen(db):
+    return make_user(scope.MUNICIPAL_STAFF, [GRONINGEN], username="groningen")
+
+
+@pytest.fixture
+def staff_utrecht(db):
+    return make_user(scope.MUNICIPAL_STAFF, [UTRECHT], username="utrecht")
+
+
+@pytest.fixture
+def pioneer(db):
+    return make_user(scope.PIONEER, [GRONINGEN, "GM0037"], username="pionier", is_staff=True)
+
+
+@pytest.fixture
+def coordinator(db):
+    return make_user(scope.COORDINATOR, username="coordinator")
+
+
+@pytest.fixture
+def no_role_user(db):
+    return make_user(None, username="charlie")
