@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "housing",
     "residents",
     "buddies",
+    "accesslog",
     "thuisgevers",
 ]
 

@@ -1,7 +1,7 @@
-"""Project-wide pages: health check, dashboard, signals, municipalities and regions."""
+"""The health check for load balancers and monitoring: no login, no personal data."""
 
 from django.db import connection
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 @never_cache
 @require_GET
 def healthz(request):
-    """200 `ok` when the database answers, 503 otherwise; no login, no personal data."""
+    """200 `ok` when the database answers, 503 otherwise."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -17,10 +17,3 @@ def healthz(request):
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
-
-
-def _todo(request, **kwargs):
-    raise Http404  # replaced by the dashboard issue
-
-
-dashboard = signal_list = municipality_list = municipality_detail = region_detail = _todo

@@ -1,0 +1,10 @@
+"""Placeholder: replaced by the daily-work pages (issue 4)."""
+
+from django.http import Http404
+
+
+def _todo(request, **kwargs):
+    raise Http404
+
+
+agreement_list = agreement_detail = _todo
