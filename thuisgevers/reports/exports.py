@@ -1,0 +1,123 @@
+"""Streaming CSV and XLSX responses (SPEC §8).
+
+Every report is a header row plus an iterable of rows (tuples of str, int, float, Decimal, date or
+None). The rows are never collected in a list: CSV is encoded line by line into a
+`StreamingHttpResponse`; XLSX goes through openpyxl's write-only workbook (rows are written to a
+temporary file as they come) and is then sent as a `FileResponse` from that file. Memory therefore
+stays flat however many rows a queryset iterator yields.
+
+Formula injection is neutralised in one place, `neutralise()`, used by both formats.
+"""
+
+import csv
+import datetime as dt
+import decimal
+import tempfile
+
+from django.http import FileResponse, StreamingHttpResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BOM = "\ufeff"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+PERCENT = "percent"  # marker in a column spec: a fraction shown as a percentage in XLSX
+
+
+def neutralise(value):
+    """Make a text cell inert for spreadsheet programs (OWASP CSV injection).
+
+    A text value that starts with = + - @ tab or carriage return gets a leading apostrophe, so Excel
+    and LibreOffice show it as text instead of running it as a formula. Numbers and dates are left
+    alone: a negative number is data, not a formula.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _csv_value(value):
+    """One cell as CSV text: ISO dates, decimal comma for fractions (Dutch Excel), inert text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float | decimal.Decimal):
+        return f"{value:.4f}".rstrip("0").rstrip(".").replace(".", ",")
+    if isinstance(value, int):
+        return str(value)
+    return neutralise(str(value))
+
+
+class _Echo:
+    """A file-like object whose write() returns the line, so csv.writer can feed a generator."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(header, rows):
+    writer = csv.writer(_Echo(), delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    yield (BOM + writer.writerow([neutralise(h) for h in header])).encode("utf-8")
+    for row in rows:
+        yield writer.writerow([_csv_value(v) for v in row]).encode("utf-8")
+
+
+def csv_response(filename, header, rows):
+    response = StreamingHttpResponse(csv_lines(header, rows), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def _xlsx_cell(ws, value, percent=False):
+    if isinstance(value, str):
+        value = neutralise(value)
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula, whatever the text
+    elif isinstance(value, dt.datetime):
+        cell.number_format = "yyyy-mm-dd hh:mm"
+    elif isinstance(value, dt.date):
+        cell.number_format = "yyyy-mm-dd"
+    elif percent and isinstance(value, float | decimal.Decimal):
+        cell.number_format = "0.0%"
+    return cell
+
+
+def write_xlsx(file, header, rows, *, title="Export", percent_columns=()):
+    """Write header and rows to `file` with a write-only workbook; the header row is frozen."""
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet(title=title[:31])
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for name in header:
+        cell = _xlsx_cell(ws, name)
+        cell.font = bold
+        header_cells.append(cell)
+    ws.append(header_cells)
+    percent_columns = set(percent_columns)
+    for row in rows:
+        ws.append([_xlsx_cell(ws, v, i in percent_columns) for i, v in enumerate(row)])
+    workbook.save(file)
+
+
+def xlsx_response(filename, header, rows, *, title="Export", percent_columns=()):
+    # Spooled to disk: the workbook is a zip file and must be complete before the first byte is sent.
+    file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
+    write_xlsx(file, header, rows, title=title, percent_columns=percent_columns)
+    file.seek(0)
+    return FileResponse(file, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_CONTENT_TYPE)
+
+
+def export_response(fmt, filename, header, rows, **xlsx_options):
+    """`fmt` is "csv" or "xlsx" (the URL's extension)."""
+    if fmt == "xlsx":
+        return xlsx_response(filename, header, rows, **xlsx_options)
+    return csv_response(filename, header, rows)
