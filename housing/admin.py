@@ -1,0 +1,170 @@
+"""Admin site for pioneers: municipalities, regions, quotas, organisations, properties, intent
+agreements and activities. Scope rules: housing/admin_scope.py."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from housing import scope
+from housing.admin_scope import NoDeleteMixin, ScopedAdminMixin, scope_organisations
+from housing.models import (
+    Activity,
+    IntentAgreement,
+    Municipality,
+    Organisation,
+    Property,
+    Quota,
+    Region,
+    UserScope,
+)
+
+admin.site.site_header = _("Thuisgevers administration")
+admin.site.site_title = _("Thuisgevers administration")
+admin.site.index_title = _("Thuisgevers administration")
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Read-mostly: the list comes from CBS (load_municipalities); only superusers may correct it."""
+
+    list_display = ["name", "cbs_code", "province", "population", "active"]
+    list_filter = ["province", "active"]
+    search_fields = ["name", "cbs_code"]
+    ordering = ["name"]
+
+    def scope_queryset(self, request, queryset):
+        return queryset.visible_to(request.user, personal=True)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["cbs_code"] if obj is not None else []
+
+
+@admin.register(Region)
+class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "member_count"]
+    search_fields = ["name"]
+    autocomplete_fields = ["members"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("members", distinct=True))
+
+    @admin.display(description=_("municipalities"), ordering="member_count")
+    def member_count(self, obj):
+        return obj.member_count
+
+
+@admin.register(Quota)
+class QuotaAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["municipality", "year", "half", "target", "carried_over"]
+    list_filter = ["year", "half", "municipality__province"]
+    search_fields = ["municipality__name", "municipality__cbs_code"]
+    list_select_related = ["municipality"]
+    autocomplete_fields = ["municipality"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "municipality", "contact"]
+    list_filter = ["kind", "municipality__province"]
+    search_fields = ["name", "contact", "municipality__name"]
+    list_select_related = ["municipality"]
+    autocomplete_fields = ["municipality"]
+
+    def scope_queryset(self, request, queryset):
+        return scope_organisations(queryset, request.user)
+
+
+@admin.register(Property)
+class PropertyAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "name",
+        "municipality",
+        "kind",
+        "status",
+        "funding",
+        "capacity",
+        "occupied",
+        "free_places",
+    ]
+    list_filter = ["status", "kind", "funding", "municipality__province"]
+    search_fields = ["name", "street", "postcode", "place", "municipality__name"]
+    list_select_related = ["municipality"]
+    autocomplete_fields = ["municipality", "owner", "agreement"]
+    readonly_fields = ["occupied", "free_places"]
+    date_hierarchy = "created_at"
+    # residents/admin.py adds the read-only list of placements (housing does not import residents).
+    inlines = []
+
+    def get_queryset(self, request):
+        today = timezone.localdate()
+        active_today = Q(placements__start_date__lte=today) & (
+            Q(placements__end_date__isnull=True) | Q(placements__end_date__gt=today)
+        )
+        return super().get_queryset(request).annotate(occupied=Count("placements", filter=active_today))
+
+    @admin.display(description=_("occupied places"), ordering="occupied")
+    def occupied(self, obj):
+        return getattr(obj, "occupied", 0)
+
+    @admin.display(description=_("free places"))
+    def free_places(self, obj):
+        return obj.capacity - getattr(obj, "occupied", 0)
+
+
+@admin.register(IntentAgreement)
+class IntentAgreementAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "municipality",
+        "committed_persons",
+        "status",
+        "college_decision_date",
+        "signed_on",
+        "pioneer",
+    ]
+    list_filter = ["status", "municipality__province"]
+    search_fields = ["municipality__name", "municipality__cbs_code", "notes"]
+    list_select_related = ["municipality", "pioneer"]
+    autocomplete_fields = ["municipality", "partners"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Activity)
+class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["date", "kind", "municipality", "agreement"]
+    list_filter = ["kind", "municipality__province"]
+    search_fields = ["summary", "municipality__name"]
+    list_select_related = ["municipality", "agreement__municipality"]
+    autocomplete_fields = ["municipality", "agreement", "organisations"]
+    date_hierarchy = "date"
+
+    def scope_queryset(self, request, queryset):
+        return scope.filter_by_municipality(queryset, request.user, "municipality")
+
+
+class UserScopeInline(admin.StackedInline):
+    """A superuser grants a user the municipalities they work for (SPEC §2)."""
+
+    model = UserScope
+    can_delete = False
+    max_num = 1
+    autocomplete_fields = ["municipalities"]
+    verbose_name = _("scope")
+    verbose_name_plural = _("scope")
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class ThuisgeversUserAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, UserScopeInline]
