@@ -268,6 +268,22 @@ class PropertyQuerySet(models.QuerySet):
     def visible_to(self, user):
         return scope.filter_by_municipality(self, user, "municipality")
 
+    def with_occupancy(self, day):
+        """Annotate `occupied_now` (placements active on `day`) and `free_now` (capacity minus those,
+        never below 0) in the same query, so lists can filter and sort on them."""
+        active = models.Q(placements__start_date__lte=day) & (
+            models.Q(placements__end_date__isnull=True) | models.Q(placements__end_date__gt=day)
+        )
+        occupied = models.Count("placements", filter=active)
+        return self.annotate(
+            occupied_now=occupied,
+            free_now=models.Case(
+                models.When(capacity__gt=occupied, then=models.F("capacity") - occupied),
+                default=models.Value(0),
+                output_field=models.IntegerField(),
+            ),
+        )
+
 
 class Property(models.Model):
     class Kind(models.TextChoices):
@@ -352,6 +368,13 @@ class Property(models.Model):
     @property
     def address(self):
         return f"{self.street} {self.house_number}, {self.postcode} {self.place}"
+
+    def clean_fields(self, exclude=None):
+        # Normalise before the field validators run, so `9711ab` is accepted as `9711 AB`.
+        from housing.validators import normalise_postcode
+
+        self.postcode = normalise_postcode(self.postcode)
+        super().clean_fields(exclude=exclude)
 
     def clean(self):
         from django.core.exceptions import ValidationError

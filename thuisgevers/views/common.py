@@ -1,0 +1,12 @@
+"""Shared helpers for the daily-work pages: filtered and paginated lists."""
+
+from django.core.paginator import Paginator
+
+PAGE_SIZE = 25
+
+
+def filtered_page(request, filterset, *, per_page=PAGE_SIZE):
+    """Apply a FilterSet and paginate. Bad filter values are ignored (the form shows why); a bad page
+    number gives the first page, a page past the end the last one: never an error page."""
+    paginator = Paginator(filterset.qs, per_page)
+    return paginator.get_page(request.GET.get("page"))
