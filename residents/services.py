@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from housing.models import Property
-from residents.models import Placement
+from residents.models import Placement, Resident
 
 
 def peak_occupancy(property_id, start):
@@ -46,6 +46,11 @@ def place_household(
         raise ValidationError(_("This household has no residents to place."))
     if any(r.household_id != household.pk for r in residents):
         raise ValidationError(_("Only residents of this household can be placed together."))
+    # Lock the residents too (always after the property, in id order, so two placements never wait
+    # on each other in a circle): placing one resident into two properties at once then serialises
+    # here, and the overlap check below sees the other placement instead of racing past it.
+    resident_ids = sorted(r.pk for r in residents)
+    list(Resident.objects.select_for_update().filter(pk__in=resident_ids).order_by("pk").values_list("pk"))
     if planned_end is None:
         planned_end = Placement.default_planned_end(kind, start_date)
 
