@@ -1,10 +1,128 @@
-"""Writing the access log. The access issue (issue 3) implements the table; the signature is fixed:
+"""Writing the access log (Logboek dataverwerkingen / NEN 7513).
 
-    log_access(request, action, subjects, purpose=...)
+Every page, export or print that shows personal data calls, after it has fetched its records through
+`visible_to(user)` and before it answers:
 
-`subjects` is an iterable of (model label, pk, pseudonymous reference) for each data subject seen.
+    from accesslog.log import log_access
+    log_access(request, "view", subjects, purpose="...")
+
+`subjects` is an iterable of `(model label, pk, pseudonymous reference)` per data subject seen, e.g.
+`("residents.resident", 12, "BW-7K3Q9PXM")`; model instances are accepted too (their `reference`
+attribute is used). Never pass names or V-numbers: the reference is the only identifying text the log
+keeps. `residents.access.subjects_for_households()` builds the tuples for whole households in one
+query. One row is written per subject, in one bulk insert; the call returns the number of rows.
+
+`action` is one of `AccessLogEntry.Action` (view, list, export, print, subject_access); anything else
+is a programming error and raises ValueError. If writing fails the exception propagates: a page that
+cannot account for its look at personal data must not show it (NEN 7513).
+
+`log_refused()` records a refused attempt (a record outside the user's scope) as a security event
+without personal data: in the same table with result "refused" and no reference, and as a warning on
+the `thuisgevers.security` logger for monitoring.
 """
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from accesslog.models import AccessLogEntry
+
+security_logger = logging.getLogger("thuisgevers.security")
+
+#: The processing activity logged when a caller names none (register of processing activities).
+DEFAULT_PURPOSE = "housing_status_holders"
+BATCH_SIZE = 2000
+
+
+def _request_id(request):
+    """One trace id per request, shared by every log call the request makes."""
+    if request is None:
+        return uuid.uuid4()
+    rid = getattr(request, "_accesslog_request_id", None)
+    if rid is None:
+        rid = uuid.uuid4()
+        request._accesslog_request_id = rid
+    return rid
+
+
+def _client_address(request):
+    address = request.META.get("REMOTE_ADDR") if request is not None else None
+    return address or None
+
+
+def _actor(request):
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return user, user.get_username()
+    return None, ""
+
+
+def _path(request, full_path):
+    if request is None:
+        return ""
+    return (request.get_full_path() if full_path else request.path)[:500]
+
+
+def _subject_tuple(subject):
+    if isinstance(subject, models.Model):
+        return subject._meta.label_lower, subject.pk, getattr(subject, "reference", "") or ""
+    label, pk, reference = subject
+    return str(label).lower(), pk, reference or ""
+
+
+def _base(request, action, purpose, result, *, full_path=True):
+    if action not in AccessLogEntry.Action.values:
+        raise ValueError(f"Unknown access log action {action!r}; use one of {AccessLogEntry.Action.values}.")
+    if result not in AccessLogEntry.Result.values:
+        raise ValueError(f"Unknown access log result {result!r}; use one of {AccessLogEntry.Result.values}.")
+    actor, username = _actor(request)
+    return {
+        "request_id": _request_id(request),
+        "actor": actor,
+        "actor_username": username,
+        "action": action,
+        "result": result,
+        "purpose": (purpose or getattr(settings, "ACCESSLOG_DEFAULT_PURPOSE", DEFAULT_PURPOSE))[:200],
+        "client_address": _client_address(request),
+        "request_method": (request.method or "")[:10] if request is not None else "",
+        "request_path": _path(request, full_path),
+    }
 
 
 def log_access(request, action, subjects, *, purpose="", result="success"):
-    raise NotImplementedError("implemented by the access issue")
+    """Write one access-log row per data subject; returns the number of rows written."""
+    base = _base(request, action, purpose, result)
+    entries = []
+    seen = set()
+    for subject in subjects:
+        label, pk, reference = _subject_tuple(subject)
+        key = (label, str(pk))
+        if key in seen:  # one row per subject, also when a page lists someone twice
+            continue
+        seen.add(key)
+        entries.append(
+            AccessLogEntry(subject_type=label, subject_id=str(pk), subject_reference=reference[:40], **base)
+        )
+    AccessLogEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+    return len(entries)
+
+
+def log_refused(request, subject_type, subject_id="", *, action="view", purpose=""):
+    """Record a refused attempt as a security event, without personal data (no reference, no name)."""
+    # The path without its query string: a search term may be a name.
+    base = _base(request, action, purpose, AccessLogEntry.Result.REFUSED, full_path=False)
+    entry = AccessLogEntry.objects.create(
+        subject_type=str(subject_type).lower(), subject_id=str(subject_id), subject_reference="", **base
+    )
+    security_logger.warning(
+        "access refused: user=%s action=%s record=%s:%s address=%s path=%s",
+        base["actor_username"] or "-",
+        action,
+        entry.subject_type,
+        entry.subject_id,
+        base["client_address"] or "-",
+        base["request_path"],
+    )
+    return entry

@@ -1,0 +1,102 @@
+"""The access log: who looked at or exported whose personal data, when, why, and with what result.
+
+Modelled on the Dutch government standard *Logboek dataverwerkingen* (one record per processing
+operation per data subject, with the processing activity as purpose) and NEN 7513 (actor, action,
+subject, result, address, UTC time). It is a separate table without foreign keys to the records it
+names, so it outlives them: a household that is anonymised or deleted keeps its trail. The only
+link is to the acting user, and that one is nulled (never cascaded) when a user is deleted, the
+user name being kept as text.
+
+Rows are append-only. The admin offers no add, change or delete to anyone, superusers included, and
+on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses bulk changes, so no code path edits the log by accident."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Access log entries are append-only.")
+
+    def delete(self):
+        raise PermissionError("Access log entries are append-only.")
+
+    def for_subject(self, subject_type, subject_id):
+        return self.filter(subject_type=subject_type, subject_id=str(subject_id))
+
+
+class AccessLogEntry(models.Model):
+    class Action(models.TextChoices):
+        VIEW = "view", _("viewed")
+        LIST = "list", _("listed")
+        EXPORT = "export", _("exported")
+        PRINT = "print", _("printed")
+        SUBJECT_ACCESS = "subject_access", _("right of access export")
+
+    class Result(models.TextChoices):
+        SUCCESS = "success", _("success")
+        REFUSED = "refused", _("refused")
+        ERROR = "error", _("error")
+
+    occurred_at = models.DateTimeField(_("time (UTC)"), default=timezone.now, db_index=True, editable=False)
+    request_id = models.UUIDField(
+        _("request"),
+        default=uuid.uuid4,
+        editable=False,
+        db_index=True,
+        help_text=_("Groups the entries written by one request (trace id)."),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+        editable=False,
+    )
+    actor_username = models.CharField(_("user name"), max_length=150, blank=True, editable=False)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices, editable=False)
+    subject_type = models.CharField(
+        _("record type"), max_length=100, editable=False, help_text=_("Model label, e.g. residents.resident.")
+    )
+    subject_id = models.CharField(_("record id"), max_length=64, blank=True, editable=False)
+    subject_reference = models.CharField(
+        _("pseudonymous reference"), max_length=40, blank=True, editable=False, db_index=True
+    )
+    result = models.CharField(
+        _("result"), max_length=10, choices=Result.choices, default=Result.SUCCESS, editable=False
+    )
+    purpose = models.CharField(_("processing purpose"), max_length=200, blank=True, editable=False)
+    client_address = models.GenericIPAddressField(_("address"), null=True, blank=True, editable=False)
+    request_method = models.CharField(_("method"), max_length=10, blank=True, editable=False)
+    request_path = models.CharField(_("address requested"), max_length=500, blank=True, editable=False)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log entries")
+        ordering = ["-occurred_at", "-id"]
+        # Only "view" exists as a model permission: nobody is ever meant to add, change or delete.
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="accesslog_subject")]
+
+    def __str__(self):
+        when = f"{self.occurred_at:%Y-%m-%d %H:%M:%S}"
+        return f"{when} {self.actor_username} {self.action} {self.subject_type}:{self.subject_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("Access log entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Access log entries are append-only.")

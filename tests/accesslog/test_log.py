@@ -1,0 +1,131 @@
+import logging
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.test import RequestFactory
+
+from accesslog.log import log_access, log_refused
+from accesslog.models import AccessLogEntry
+from housing import scope
+from tests.factories import GRONINGEN, ResidentFactory, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def request_of(rf: RequestFactory):
+    def build(user, path="/households/1/?tab=care"):
+        request = rf.get(path, REMOTE_ADDR="192.0.2.10")
+        request.user = user
+        return request
+
+    return build
+
+
+def test_log_access_writes_one_row_per_subject_with_actor_address_and_purpose(request_of, staff_groningen):
+    request = request_of(staff_groningen)
+    written = log_access(
+        request,
+        "view",
+        [("residents.resident", 1, "BW-AAAA2222"), ("residents.Resident", 2, "BW-BBBB3333")],
+        purpose="household_page",
+    )
+    assert written == 2
+    rows = list(AccessLogEntry.objects.order_by("subject_id"))
+    assert [(r.subject_type, r.subject_id, r.subject_reference) for r in rows] == [
+        ("residents.resident", "1", "BW-AAAA2222"),
+        ("residents.resident", "2", "BW-BBBB3333"),
+    ]
+    for row in rows:
+        assert row.actor == staff_groningen
+        assert row.actor_username == "groningen"
+        assert row.action == "view"
+        assert row.result == "success"
+        assert row.client_address == "192.0.2.10"
+        assert row.purpose == "household_page"
+        assert row.request_path == "/households/1/?tab=care"
+        assert row.occurred_at.utcoffset().total_seconds() == 0
+    assert rows[0].request_id == rows[1].request_id
+
+
+def test_log_access_in_one_request_shares_the_trace_id_and_skips_duplicates(request_of, staff_groningen):
+    request = request_of(staff_groningen)
+    log_access(request, "view", [("residents.household", 5, "HH-1"), ("residents.household", 5, "HH-1")])
+    log_access(request, "export", [("residents.resident", 9, "BW-9")])
+    assert AccessLogEntry.objects.count() == 2
+    assert AccessLogEntry.objects.values("request_id").distinct().count() == 1
+
+
+def test_log_access_accepts_model_instances_and_keeps_only_the_reference(request_of, staff_groningen):
+    resident = ResidentFactory(given_name="Amina", family_name="Haddad")
+    log_access(request_of(staff_groningen), "print", [resident])
+    row = AccessLogEntry.objects.get()
+    assert (row.subject_type, row.subject_id, row.subject_reference) == (
+        "residents.resident",
+        str(resident.pk),
+        resident.reference,
+    )
+    stored = " ".join(str(v) for v in AccessLogEntry.objects.values_list().get())
+    assert "Amina" not in stored and "Haddad" not in stored and resident.v_number not in stored
+
+
+def test_log_access_uses_bulk_insert(request_of, staff_groningen, django_assert_max_num_queries):
+    subjects = [("residents.resident", i, f"BW-{i}") for i in range(60)]
+    with django_assert_max_num_queries(2):
+        log_access(request_of(staff_groningen), "export", subjects)
+    assert AccessLogEntry.objects.count() == 60
+
+
+def test_unknown_action_is_a_programming_error(request_of, staff_groningen):
+    with pytest.raises(ValueError, match="Unknown access log action"):
+        log_access(request_of(staff_groningen), "peek", [("residents.resident", 1, "BW-1")])
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_log_refused_writes_a_security_event_without_reference_or_query(request_of, staff_utrecht, caplog):
+    request = request_of(staff_utrecht, path="/households/7/?q=Haddad")
+    with caplog.at_level(logging.WARNING, logger="thuisgevers.security"):
+        log_refused(request, "residents.household", 7)
+    row = AccessLogEntry.objects.get()
+    assert row.result == "refused"
+    assert row.subject_reference == ""
+    assert row.request_path == "/households/7/"
+    assert "Haddad" not in caplog.text
+    assert "access refused: user=utrecht" in caplog.text
+
+
+def test_entries_cannot_be_changed_or_deleted_through_the_orm(request_of, staff_groningen):
+    log_access(request_of(staff_groningen), "view", [("residents.resident", 1, "BW-1")])
+    entry = AccessLogEntry.objects.get()
+    entry.purpose = "something else"
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()
+    with pytest.raises(PermissionError):
+        AccessLogEntry.objects.all().update(purpose="x")
+    with pytest.raises(PermissionError):
+        AccessLogEntry.objects.all().delete()
+    assert AccessLogEntry.objects.get().purpose == "housing_status_holders"
+
+
+def test_entries_outlive_the_user_who_made_them(request_of):
+    user = make_user(scope.MUNICIPAL_STAFF, [GRONINGEN], username="leaving")
+    log_access(request_of(user), "view", [("residents.resident", 1, "BW-1")])
+    get_user_model().objects.filter(pk=user.pk).delete()
+    entry = AccessLogEntry.objects.get()
+    assert entry.actor is None
+    assert entry.actor_username == "leaving"
+
+
+@pytest.mark.postgres
+def test_database_refuses_update_and_delete_on_postgresql(request_of, staff_groningen):
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL only")
+    log_access(request_of(staff_groningen), "view", [("residents.resident", 1, "BW-1")])
+    table = AccessLogEntry._meta.db_table
+    for sql in (f"UPDATE {table} SET purpose = 'x'", f"DELETE FROM {table}"):
+        with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as c:
+            c.execute(sql)
+    assert AccessLogEntry.objects.get().purpose == "housing_status_holders"
