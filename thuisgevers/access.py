@@ -4,8 +4,12 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import Http404
 from django.shortcuts import render
 
+from accesslog.log import log_refused
 from housing import scope
 
 
@@ -38,3 +42,31 @@ def personal_data_view(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def get_visible_or_404(queryset, user, request, **lookup):
+    """The one record matching `lookup` that `user` may see, or Http404.
+
+    `queryset` is a model or a queryset of a model with `visible_to(user)` (add select_related /
+    prefetch_related as the page needs). A record that exists but lies outside the user's scope
+    answers 404 like a missing one, so the answer never confirms its existence, and the attempt is
+    written as a refused security event without personal data (`accesslog.log.log_refused`: model
+    label and id only). Malformed lookups answer 404 too.
+
+        household = get_visible_or_404(Household.objects.select_related("municipality"),
+                                       request.user, request, pk=pk)
+    """
+    if isinstance(queryset, type) and issubclass(queryset, models.Model):
+        queryset = queryset._default_manager.all()
+    model = queryset.model
+    try:
+        return queryset.visible_to(user).get(**lookup)
+    except (model.DoesNotExist, ValueError, TypeError, ValidationError):
+        pass
+    try:
+        existing_pk = model._base_manager.filter(**lookup).values_list("pk", flat=True).first()
+    except (ValueError, TypeError, ValidationError):
+        existing_pk = None
+    if existing_pk is not None:
+        log_refused(request, model._meta.label_lower, existing_pk)
+    raise Http404
