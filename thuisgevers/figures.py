@@ -40,6 +40,8 @@ Interpretation of SPEC §6 (decided here, tested in tests/thuisgevers/test_figur
   the reference date — "counted as realised" at any time, in this or an earlier period. With the
   default setting that is every temporary person; with ``QUOTA_COUNTING_KINDS=permanent`` it is
   nobody (they were never counted, so they are still in ``remaining``).
+- ``realised_temporary``: those realised persons who are temporary on the reference date — the
+  part of a progress bar shown apart (housed, not yet in a home).
 - ``remaining`` = max(0, target + carried_over − realised); ``actual_task`` = remaining +
   temporary_counted. No person is counted twice: a temporary person not counted as realised is part
   of ``remaining`` already.
@@ -115,6 +117,7 @@ class MunicipalityFigures:
     realised: int = 0
     temporary: int = 0
     temporary_counted: int = 0
+    realised_temporary: int = 0  # realised in this period and still temporary on the reference date
     # Only on totals: the sum of the members' remaining (see totals()).
     _remaining_sum: int | None = field(default=None, repr=False)
 
@@ -134,27 +137,28 @@ class MunicipalityFigures:
         return self.remaining + self.temporary_counted
 
     @property
-    def realised_permanent(self):
-        """Realised persons not (or no longer) temporary: the part of the bar that is a home."""
-        return max(0, self.realised - self.temporary_counted)
+    def realised_housed(self):
+        """Realised in this period and no longer temporary on the reference date (in a home, or
+        moved on): the solid part of a progress bar; ``realised_temporary`` is the hatched part."""
+        return self.realised - self.realised_temporary
 
-    # Progress bar geometry (percent of the task, clamped to 0–100), for templates.
+    # Progress bar geometry in percent of max(task, realised), for templates.
     @property
     def progress_scale(self):
         return max(self.task, self.realised, 1)
 
     @property
     def realised_percent(self):
-        return _percent(self.realised, max(self.task, 0))
+        """Realised as a percentage of the task (0–100; 100 when the task is 0 or less)."""
+        return 100 if self.task <= 0 else _percent(self.realised, self.task)
 
     @property
-    def bar_permanent_percent(self):
-        return _percent(min(self.realised_permanent, self.realised), self.progress_scale)
+    def bar_housed_percent(self):
+        return _percent(self.realised_housed, self.progress_scale)
 
     @property
     def bar_temporary_percent(self):
-        temporary_in_realised = min(self.temporary_counted, self.realised)
-        return min(_percent(temporary_in_realised, self.progress_scale), 100 - self.bar_permanent_percent)
+        return min(_percent(self.realised_temporary, self.progress_scale), 100 - self.bar_housed_percent)
 
 
 @dataclass
@@ -261,7 +265,8 @@ def _temporary_on(day):
 
 
 def _resident_counts(periods, municipality_ids, today):
-    """One grouped query: {(municipality_id, period): (realised, temporary, temporary_counted)}."""
+    """One grouped query: {(municipality_id, period): (realised, temporary, temporary_counted,
+    realised_temporary)}."""
     annotations = {"first_start": _first_counting_start()}
     aggregates = {}
     for index, period in enumerate(periods):
@@ -273,6 +278,11 @@ def _resident_counts(periods, municipality_ids, today):
         )
         aggregates[f"temporary_{index}"] = Count("pk", filter=Q(**{f"temp_{index}": True}))
         aggregates[f"counted_{index}"] = Count("pk", filter=Q(**{f"temp_{index}": True}) & counted)
+        aggregates[f"realised_temporary_{index}"] = Count(
+            "pk",
+            filter=Q(**{f"temp_{index}": True})
+            & Q(first_start__gte=period.start, first_start__lte=min(ref, period.end)),
+        )
     rows = (
         _restrict(Resident.objects.all(), "household__municipality", municipality_ids)
         .annotate(**annotations)
@@ -287,6 +297,7 @@ def _resident_counts(periods, municipality_ids, today):
                 row[f"realised_{index}"],
                 row[f"temporary_{index}"],
                 row[f"counted_{index}"],
+                row[f"realised_temporary_{index}"],
             )
     return result
 
@@ -314,7 +325,7 @@ def municipality_figures(period, municipality_ids=ALL, *, today=None, include_em
     rows = []
     for m in municipalities.values("pk", "cbs_code", "name", "province").order_by("name", "cbs_code"):
         quota = quotas.get(m["pk"])
-        realised, temporary, counted = counts.get((m["pk"], period), (0, 0, 0))
+        realised, temporary, counted, realised_temporary = counts.get((m["pk"], period), (0, 0, 0, 0))
         rows.append(
             MunicipalityFigures(
                 municipality_id=m["pk"],
@@ -328,6 +339,7 @@ def municipality_figures(period, municipality_ids=ALL, *, today=None, include_em
                 realised=realised,
                 temporary=temporary,
                 temporary_counted=counted,
+                realised_temporary=realised_temporary,
             )
         )
     return rows
@@ -349,6 +361,7 @@ def totals(rows, period=None):
         realised=sum(r.realised for r in rows),
         temporary=sum(r.temporary for r in rows),
         temporary_counted=sum(r.temporary_counted for r in rows),
+        realised_temporary=sum(r.realised_temporary for r in rows),
         _remaining_sum=sum(r.remaining for r in rows),
     )
 
@@ -364,7 +377,7 @@ def municipality_history(municipality_id, *, today=None):
     counts = _resident_counts(periods, [municipality_id], today) if periods else {}
     rows = []
     for quota, period in zip(quotas, periods, strict=True):
-        realised, temporary, counted = counts.get((municipality_id, period), (0, 0, 0))
+        realised, temporary, counted, realised_temporary = counts.get((municipality_id, period), (0, 0, 0, 0))
         rows.append(
             MunicipalityFigures(
                 municipality_id=municipality_id,
@@ -378,6 +391,7 @@ def municipality_history(municipality_id, *, today=None):
                 realised=realised,
                 temporary=temporary,
                 temporary_counted=counted,
+                realised_temporary=realised_temporary,
             )
         )
     rows.sort(key=lambda r: r.period, reverse=True)

@@ -88,10 +88,13 @@ def test_current_period_figures_per_municipality(world):
     assert (g.target, g.carried_over, g.realised, g.temporary, g.temporary_counted) == (10, 3, 3, 3, 3)
     assert g.remaining == 10
     assert g.actual_task == 13
+    assert (g.realised_temporary, g.realised_housed) == (3, 0)  # A and B are still in HAR
     u = rows[UTRECHT]
     assert (u.target, u.carried_over, u.realised, u.temporary, u.temporary_counted) == (5, -2, 1, 0, 0)
     assert u.remaining == 2  # 5 - 2 - 1
     assert u.actual_task == 2
+    assert (u.realised_temporary, u.realised_housed) == (0, 1)
+    assert (u.realised_percent, u.bar_housed_percent, u.bar_temporary_percent) == (33, 33, 0)
 
 
 def test_past_period_uses_its_last_day_as_reference_date(world):
