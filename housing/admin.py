@@ -20,6 +20,7 @@ from housing.models import (
     Region,
     UserScope,
 )
+from housing.resources import AllOrNothingImportMixin, PropertyResource, QuotaResource
 
 admin.site.site_header = _("Thuisgevers administration")
 admin.site.site_title = _("Thuisgevers administration")
@@ -63,7 +64,8 @@ class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Quota)
-class QuotaAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class QuotaAdmin(AllOrNothingImportMixin, ScopedAdminMixin, admin.ModelAdmin):
+    resource_classes = [QuotaResource]  # spreadsheet import for pioneers (housing/resources.py)
     list_display = ["municipality", "year", "half", "target", "carried_over"]
     list_filter = ["year", "half", "municipality__province"]
     search_fields = ["municipality__name", "municipality__cbs_code"]
@@ -84,7 +86,8 @@ class OrganisationAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Property)
-class PropertyAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+class PropertyAdmin(AllOrNothingImportMixin, NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+    resource_classes = [PropertyResource]  # spreadsheet import for pioneers (housing/resources.py)
     list_display = [
         "name",
         "municipality",

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from housing.admin import PropertyAdmin
 from housing.admin_scope import NoDeleteMixin, ScopedAdminMixin, ScopedInlineMixin
+from housing.resources import AllOrNothingImportMixin
 from residents.models import Household, Placement, Resident
+from residents.resources import HouseholdResidentResource
 from residents.services import peak_occupancy
 
 
@@ -34,7 +36,8 @@ class ResidentInline(NoDeleteMixin, ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+class HouseholdAdmin(AllOrNothingImportMixin, NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+    resource_classes = [HouseholdResidentResource]  # households with residents, one row per resident
     list_display = [
         "reference",
         "municipality",

@@ -5,7 +5,8 @@ same modules the dashboard uses, so an export always agrees with the screen. Thi
 turns their results into rows in the stable column order of the Dutch headers.
 """
 
-from thuisgevers import figures
+from accesslog.log import log_access
+from thuisgevers import figures, signals
 
 QUOTA_HEADER = (
     "gemeentecode",
@@ -20,7 +21,9 @@ QUOTA_HEADER = (
 )
 REGION_HEADER = ("gemeentecode", "gemeente", "taakstelling", "aandeel", "bijdrage", "afwijking")
 REGION_PERCENT_COLUMNS = (3, 4, 5)
-SIGNALS_HEADER = ("soort", "signaal", "huishouden", "gemeentecode", "gemeente", "datum", "toelichting")
+SIGNALS_HEADER = ("soort", "signaal", "huishouden", "gemeentecode", "gemeente", "datum", "aantal_bewoners")
+SIGNALS_PURPOSE = "report_signals"
+HOUSEHOLD_LABEL = "residents.household"
 
 
 def quota_rows(report_scope):
@@ -51,4 +54,26 @@ def region_rows(region, period):
 
 
 def signal_rows(request, report_scope):
-    raise NotImplementedError
+    """Signals open on the period's reference date (today for the current period), for the
+    households the user may see; narrowed to households linked to the chosen municipality or
+    region. The households are written to the access log before the first row leaves."""
+    municipality_ids = report_scope.municipalities.values("pk") if report_scope.filtered else figures.ALL
+    open_now = signals.open_signals(
+        request.user, today=report_scope.period.reference_date(), municipality_ids=municipality_ids
+    )
+    log_access(
+        request,
+        "export",
+        ((HOUSEHOLD_LABEL, s.household_id, s.household_reference) for s in open_now),
+        purpose=SIGNALS_PURPOSE,
+    )
+    for signal in open_now:
+        yield (
+            signal.kind,
+            str(signal.label),
+            signal.household_reference,
+            signal.municipality_code,
+            signal.municipality_name,
+            signal.date,
+            signal.count,
+        )

@@ -7,15 +7,16 @@ rows, `exports` streams them. Figures come from `thuisgevers.figures` and open s
 
 from functools import wraps
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from housing import scope
-from housing.models import Municipality, Region
+from housing.models import IntentAgreement, Municipality, Region
 from housing.periods import Period
 from thuisgevers.access import figures_view, personal_data_view
 from thuisgevers.reports import evidence, placements, progress, tables
+from thuisgevers.reports.college_proposal import DOCX_CONTENT_TYPE, render_docx
 from thuisgevers.reports.exports import export_response
 from thuisgevers.reports.params import BadParameter, parse_period, parse_scope
 
@@ -183,3 +184,14 @@ def region_progress_pdf(request, pk):
     period = parse_period(request.GET.get("period", "").strip())
     context = progress.region_context(region, period)
     return progress.pdf_response(request, context, f"voortgang-regio-{region.pk}-{period}")
+
+
+@personal_data_view
+def college_proposal(request, pk):
+    """The draft college proposal of an intent agreement in the user's scope, as DOCX."""
+    agreements = IntentAgreement.objects.visible_to(request.user).select_related("municipality")
+    agreement = get_object_or_404(agreements, pk=pk)
+    response = HttpResponse(render_docx(agreement), content_type=DOCX_CONTENT_TYPE)
+    filename = f"concept-collegevoorstel-{agreement.municipality.cbs_code}-{agreement.pk}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
