@@ -1,0 +1,18 @@
+"""Template filters for the figures pages."""
+
+from django import template
+from django.template.defaultfilters import floatformat
+
+register = template.Library()
+
+
+@register.filter
+def as_percent(value, mode=""):
+    """A fraction (0.6667) as a localised percentage ("66,7%"); "—" when unknown. `"signed"` adds a
+    plus sign to positive values, for deviations."""
+    if value is None or value == "":
+        return "—"
+    text = floatformat(value * 100, 1) + "%"
+    if mode == "signed" and value > 0:
+        return "+" + text
+    return text.replace("-", "−")
