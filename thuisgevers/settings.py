@@ -76,6 +76,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
+# `make bench` only: SQL time and query count per request in response headers. Never in production.
+if env.bool("BENCH_INSTRUMENT", default=False):
+    MIDDLEWARE.insert(0, "thuisgevers.instrumentation.BenchInstrumentationMiddleware")
 
 ROOT_URLCONF = "thuisgevers.urls"
 WSGI_APPLICATION = "thuisgevers.wsgi.application"
