@@ -26,7 +26,7 @@ def _visible(request):
 @personal_data_view
 def property_list(request):
     today = timezone.localdate()
-    queryset = _visible(request).with_occupancy(today).select_related("municipality")
+    queryset = _visible(request).with_occupancy(today).select_related("municipality").order_by("name", "pk")
     filterset = PropertyFilter(request.GET or None, queryset=queryset, request=request)
     page = filtered_page(request, filterset)
     totals = filterset.qs.order_by().aggregate(
