@@ -1,18 +1,23 @@
 """Addresses of SPEC §7. Every page needs a login except the login page and /healthz."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from thuisgevers.dashboard import views as dashboard
-from thuisgevers.views import agreements, buddies, health, households, placements, properties
+from thuisgevers.reports import views as report_views
+from thuisgevers import otp
+from thuisgevers.views import accounts, agreements, buddies, health, households, placements, properties
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboard", permanent=False)),
     path("healthz", health.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/second-factor/", otp.otp_verify, name="otp_verify"),
+    path("accounts/second-factor/setup/", otp.otp_setup, name="otp_setup"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("signals/", dashboard.signal_list, name="signal_list"),
@@ -34,6 +39,14 @@ urlpatterns = [
     path("buddies/matches/new/", buddies.match_create, name="match_create"),
     path("agreements/", agreements.agreement_list, name="agreement_list"),
     path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement_detail"),
+    path(
+        "agreements/<int:pk>/collegevoorstel.docx",
+        report_views.college_proposal,
+        name="agreement_college_proposal",
+    ),
     path("reports/", include("thuisgevers.reports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.OIDC_ENABLED:  # single sign-on with the municipality's OpenID Connect provider
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
