@@ -35,6 +35,7 @@ class BuddyAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "email", "languages", "municipality__name"]
     list_select_related = ["municipality", "organisation"]
     autocomplete_fields = ["municipality", "organisation"]
+    ordering = ["name"]  # explicit: Meta.ordering is dropped in GROUP BY queries
     inlines = [BuddyMatchInline]
 
     def get_queryset(self, request):

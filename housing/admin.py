@@ -24,7 +24,7 @@ from housing.resources import AllOrNothingImportMixin, PropertyResource, QuotaRe
 
 admin.site.site_header = _("Thuisgevers administration")
 admin.site.site_title = _("Thuisgevers administration")
-admin.site.index_title = _("Thuisgevers administration")
+admin.site.index_title = _("Overview")
 
 
 @admin.register(Municipality)
@@ -52,6 +52,7 @@ class MunicipalityAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(Region)
 class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "member_count"]
+    ordering = ["name"]  # explicit: Meta.ordering is dropped in GROUP BY queries
     search_fields = ["name"]
     autocomplete_fields = ["members"]
 
@@ -104,6 +105,7 @@ class PropertyAdmin(AllOrNothingImportMixin, NoDeleteMixin, ScopedAdminMixin, ad
     autocomplete_fields = ["municipality", "owner", "agreement"]
     readonly_fields = ["occupied", "free_places"]
     date_hierarchy = "created_at"
+    ordering = ["name"]  # explicit: Meta.ordering is dropped in GROUP BY queries
     # residents/admin.py adds the read-only list of placements (housing does not import residents).
     inlines = []
 
@@ -120,6 +122,8 @@ class PropertyAdmin(AllOrNothingImportMixin, NoDeleteMixin, ScopedAdminMixin, ad
 
     @admin.display(description=_("free places"))
     def free_places(self, obj):
+        if obj.pk is None or obj.capacity is None:
+            return "-"  # the add page: nothing placed yet
         return obj.capacity - getattr(obj, "occupied", 0)
 
 

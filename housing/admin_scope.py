@@ -9,6 +9,7 @@ Superusers see everything.
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.http import Http404
 
 from housing import scope
 
@@ -82,6 +83,11 @@ class ScopedAdminMixin(_ScopedChoicesMixin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         request._scoped_admin_obj = obj
         return super().get_form(request, obj, change=change, **kwargs)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django redirects with "does not exist"; out of scope must look like not found (404),
+        # the same answer the rest of the application gives.
+        raise Http404
 
 
 class ScopedInlineMixin(_ScopedChoicesMixin):

@@ -52,6 +52,7 @@ class HouseholdAdmin(AllOrNothingImportMixin, NoDeleteMixin, ScopedAdminMixin, a
     autocomplete_fields = ["municipality", "support_organisation"]
     readonly_fields = ["reference", "created_at", "anonymised_at"]
     date_hierarchy = "created_at"
+    ordering = ["reference"]  # explicit: Meta.ordering is dropped in GROUP BY queries
     inlines = [ResidentInline]
 
     def get_queryset(self, request):
