@@ -14,9 +14,9 @@ def body(response):
     return response.content
 
 
-def read_csv(response):
+def read_csv(response_or_bytes):
     """Rows of a CSV export (header first). Checks the BOM and the UTF-8 encoding on the way."""
-    data = body(response)
+    data = response_or_bytes if isinstance(response_or_bytes, bytes) else body(response_or_bytes)
     assert data.startswith(BOM), "CSV must start with a UTF-8 byte order mark for Excel"
     text = data.decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
