@@ -1,15 +1,21 @@
-"""Use cases that span models: placing a household, ending a placement (SPEC §5).
+"""Use cases that span models: placing a household, ending a placement, anonymising a household
+(SPEC §5).
 
 Every caller — views, admin actions, imports, commands — goes through these functions, so the
 capacity and overlap rules live in one place.
 """
 
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from housing.models import Property
-from residents.models import Placement, Resident
+from residents.models import Household, Placement, Resident, add_months
 
 
 def peak_occupancy(property_id, start):
@@ -94,3 +100,88 @@ def end_placement(*, placement, end_date, outflow, extension_reason=None):
     placement.full_clean()
     placement.save(update_fields=["end_date", "outflow", "extension_reason"])
     return placement
+
+
+# --- Retention (SPEC §5): anonymise households whose last placement ended long ago ---
+
+ANONYMISED_NAME = "Geanonimiseerd"  # stored data, not interface text: the same in every language
+ANONYMISED_VALUE = "[geanonimiseerd]"
+# Resident fields that identify a person. Kept: the household link, the pseudonymous reference,
+# health insurance status and the placements — everything the figures and reports count.
+PERSONAL_FIELDS = {
+    "given_name": ANONYMISED_NAME,
+    "family_name": ANONYMISED_NAME,
+    "v_number": None,
+    "birth_date": None,
+    "nationality": "",
+    "permit_date": None,
+    "gp_practice": "",
+    "gp_registered_on": None,
+}
+
+
+def households_due_for_anonymisation(*, today=None):
+    """Households not yet anonymised, with no placement still running or planned, whose last
+    placement ended more than RETENTION_MONTHS ago. Households never placed are not selected."""
+
+    today = today or timezone.localdate()
+    cutoff = add_months(today, -settings.RETENTION_MONTHS)
+    return (
+        Household.objects.active()
+        .exclude(residents__placements__end_date__isnull=True)
+        .annotate(last_end=Max("residents__placements__end_date"))
+        .filter(last_end__lt=cutoff)
+        .order_by("pk")
+    )
+
+
+def _scrub_history(model, objects, label_of):
+    """Remove personal values from the audit history of `objects`: django-auditlog entries (changes,
+    text, serialised copy, representation) and the admin's own log (representation)."""
+
+    content_type = ContentType.objects.get_for_model(model)
+    labels = {str(obj.pk): label_of(obj) for obj in objects}
+    if apps.is_installed("auditlog"):
+        LogEntry = apps.get_model("auditlog", "LogEntry")
+        entries = LogEntry.objects.filter(content_type=content_type, object_pk__in=labels)
+        for entry in entries.iterator():
+            changes = entry.changes if isinstance(entry.changes, dict) else {}
+            for field in PERSONAL_FIELDS:
+                if field in changes:
+                    changes[field] = [ANONYMISED_VALUE, ANONYMISED_VALUE]
+            entry.changes = changes or None
+            entry.changes_text = ""
+            entry.serialized_data = None
+            entry.object_repr = labels[entry.object_pk]
+            # A queryset update: saving a LogEntry would be refused or logged again by some setups.
+            LogEntry.objects.filter(pk=entry.pk).update(
+                changes=entry.changes,
+                changes_text="",
+                serialized_data=None,
+                object_repr=entry.object_repr,
+            )
+    if apps.is_installed("django.contrib.admin"):
+        from django.contrib.admin.models import LogEntry as AdminLogEntry
+
+        for pk, label in labels.items():
+            AdminLogEntry.objects.filter(content_type=content_type, object_id=pk).update(object_repr=label)
+
+
+@transaction.atomic
+def anonymise_household(*, household):
+    """Replace the personal data of every resident of `household` and scrub it from the audit
+    history. Placements, buddy matches and references stay, so figures and reports do not change."""
+
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if household.anonymised_at is not None:
+        return household
+    residents = list(Resident.objects.select_for_update().filter(household=household).order_by("pk"))
+    for resident in residents:
+        for field, value in PERSONAL_FIELDS.items():
+            setattr(resident, field, value)
+        resident.save(update_fields=list(PERSONAL_FIELDS))
+    household.anonymised_at = timezone.now()
+    household.save(update_fields=["anonymised_at"])
+    # Scrub after saving: the anonymising save itself wrote the old values into a new audit entry.
+    _scrub_history(Resident, residents, lambda r: r.reference)
+    return household

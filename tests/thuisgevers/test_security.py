@@ -100,8 +100,11 @@ ADMIN_PAGES = ["admin:index", "admin:residents_household_changelist", "admin:hou
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["login", *ADMIN_PAGES])
 def test_pages_have_no_inline_scripts_or_styles_that_the_csp_would_block(client, django_user_model, name):
-    admin = django_user_model.objects.create_superuser("root", "root@example.org", "x-very-long-password-1")
-    client.force_login(admin)
+    if name.startswith("admin:"):
+        admin = django_user_model.objects.create_superuser(
+            "root", "root@example.org", "x-very-long-password-1"
+        )
+        client.force_login(admin)
     response = client.get(reverse(name))
     assert response.status_code == 200
     assert _inline_code(response.content.decode()) == []
