@@ -8,6 +8,7 @@ STATIC_URL from the static files finders and refuses every other address: render
 makes a network request (no SSRF through a crafted address).
 """
 
+import logging
 import mimetypes
 
 from django.conf import settings
@@ -95,11 +96,20 @@ def _static_only_fetcher():
     return StaticOnlyFetcher()
 
 
-def render_pdf(html):
-    """PDF bytes of an HTML page rendered for print media."""
+def render_document(html):
+    """The laid-out WeasyPrint document (its `.pages` can be counted) of an HTML page, print media.
+
+    WeasyPrint reports every CSS property it does not support (custom properties, SVG styling of
+    the screen stylesheet) as a warning; those are noise here, so only its errors are logged.
+    """
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_static_only_fetcher()).write_pdf()
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_static_only_fetcher()).render()
+
+
+def render_pdf(html):
+    return render_document(html).write_pdf()
 
 
 def pdf_response(request, context, filename):
