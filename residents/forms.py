@@ -71,13 +71,14 @@ class BaseResidentFormSet(forms.BaseInlineFormSet):
     default_error_messages = {"too_few_forms": _("Add at least one resident.")}
 
     def clean(self):
-        super().clean()
+        # Before Django's own uniqueness check across the forms, so the message names the problem.
         seen = set()
         for form in self.forms:
             number = form.cleaned_data.get("v_number") if hasattr(form, "cleaned_data") else None
             if number and number in seen:
                 form.add_error("v_number", _("This V-number appears twice in this household."))
             seen.add(number)
+        super().clean()
 
 
 def resident_formset_class(extra=1):

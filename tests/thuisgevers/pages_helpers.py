@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -21,3 +22,10 @@ def assert_no_inline_code(html):
     for tag in re.findall(r"<script\b[^>]*>", html):
         assert "src=" in tag, f"inline script: {tag}"
     assert not re.search(r"\son[a-z]+=", html), "inline event handler"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The page tests log users in with force_login; hashing their passwords slowly buys nothing.
+    Import this fixture into a test module to make it autouse there."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from housing.models import Property
 from tests.factories import UTRECHT, PlacementFactory, PropertyFactory, ResidentFactory, municipality
-from tests.thuisgevers.pages_helpers import assert_no_inline_code, count_queries
+from tests.thuisgevers.pages_helpers import assert_no_inline_code, count_queries, fast_password_hashing  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
