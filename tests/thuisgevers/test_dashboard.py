@@ -287,3 +287,17 @@ def test_other_pages_query_counts_do_not_depend_on_municipalities(db, count, dja
         assert client.get(f"/municipalities/{codes[0]}/").status_code == 200
     with django_assert_max_num_queries(REGION_QUERIES):
         assert len(client.get(f"/regions/{region.pk}/").context["result"].members) == count
+
+
+def test_dashboard_signal_counts_match_the_signals_page(staff_groningen):
+    populate(municipality(GRONINGEN))
+    # Linked to Utrecht but placed in a Groningen property: visible to Groningen's staff.
+    (foreign,) = populate(municipality(UTRECHT))
+    placement = foreign.residents.get().placements.get()
+    placement.property = PropertyFactory(municipality=municipality(GRONINGEN))
+    placement.save()
+    client = client_for(staff_groningen)
+    counts = {kind: n for kind, _label, n in client.get("/dashboard/").context["signal_counts"]}
+    for kind, n in counts.items():
+        assert client.get(f"/signals/?kind={kind}").context["total"] == n
+    assert counts["care_gap"] == 2

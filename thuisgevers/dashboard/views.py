@@ -77,8 +77,10 @@ def dashboard(request):
     personal = scope.sees_personal_data(request.user)
     rows = figures.municipality_figures(period, ids, today=today)
     if personal:
-        # Exactly what /signals/ lists for this user, so a count and its list agree.
-        counts = signals.signal_counts(request.user, today=today, municipality_ids=ids)
+        # Exactly what /signals/ lists for this user (households linked to, or placed in, their
+        # municipalities), so a count and the list behind its link agree.
+        narrowed = ids if selection["municipality"] or selection["region"] else scope.ALL
+        counts = signals.signal_counts(request.user, today=today, municipality_ids=narrowed)
     else:
         counts = signals.signal_counts(ids, today=today)
     trend = figures.occupancy_trend(ids, today=today)
