@@ -1,0 +1,153 @@
+"""The targets of issue 7, judged on one run's results, and the table printed at the end."""
+
+FLAT_MEMORY_MIB = 32  # growth of a worker during an export; a non-streamed export grows by hundreds
+
+
+def _ratio(a, b):
+    return round(a / b, 2) if a is not None and b else None
+
+
+def targets(results):
+    out = []
+    dashboard, lists = results.get("dashboard", {}), results.get("lists", {})
+    exports, throughput = results.get("exports", {}), results.get("throughput", {})
+
+    if dashboard or lists:
+        differing = []
+        scopes = {
+            name: dashboard[name]["queries"]
+            for name in ("one municipality", "one region", "all municipalities")
+            if name in dashboard
+        }
+        if len(set(scopes.values())) > 1:
+            differing.append(f"dashboard {scopes}")
+        for name, entry in lists.items():
+            one, every = entry.get("queries_one_municipality"), entry.get("queries_all_municipalities")
+            if one != every:
+                differing.append(f"{name} {one}→{every}")
+        out.append(
+            {
+                "target": "query counts constant in data size (1 vs 342 municipalities)",
+                "value": "; ".join(differing) or "equal on every page",
+                "met": not differing,
+            }
+        )
+    if "all municipalities" in dashboard:
+        entry = dashboard["all municipalities"]
+        ratio = _ratio(entry["total_ms_median"], entry["sql_ms_median"])
+        out.append(
+            {
+                "target": "dashboard (all) ≤ 2× its own SQL time",
+                "value": f"{ratio}× ({entry['total_ms_median']} ms total, {entry['sql_ms_median']} ms SQL)",
+                "met": ratio is not None and ratio <= 2,
+            }
+        )
+    compared = {
+        name: _ratio(entry["total_ms_median"], entry["admin"]["total_ms_median"])
+        for name, entry in lists.items()
+        if "admin" in entry
+    }
+    if compared:
+        worst = max(compared, key=compared.get)
+        out.append(
+            {
+                "target": "list pages no slower than the admin changelist",
+                "value": f"worst {worst} {compared[worst]}×",
+                "met": all(r <= 1.0 for r in compared.values()),
+            }
+        )
+    copies = {
+        name: _ratio(e["wall_ms_median"], e["copy"]["wall_ms_median"])
+        for name, e in exports.items()
+        if "copy" in e
+    }
+    if copies:
+        out.append(
+            {
+                "target": "CSV export within 3× of COPY",
+                "value": ", ".join(f"{name} {r}×" for name, r in copies.items()),
+                "met": all(r <= 3 for r in copies.values()),
+            }
+        )
+    if exports:
+        growth = {name: e["memory"]["growth_mib"] for name, e in exports.items()}
+        worst = max(growth, key=growth.get)
+        out.append(
+            {
+                "target": f"flat export memory (worker grows < {FLAT_MEMORY_MIB} MiB)",
+                "value": f"worst {worst} +{growth[worst]} MiB",
+                "met": growth[worst] < FLAT_MEMORY_MIB,
+            }
+        )
+    if "healthz" in throughput and "municipal dashboard" in throughput:
+        ratio = _ratio(throughput["municipal dashboard"]["rps"], throughput["healthz"]["rps"])
+        errors = throughput["municipal dashboard"]["errors"] + throughput["healthz"]["errors"]
+        out.append(
+            {
+                "target": "municipal dashboard ≥ 25% of /healthz requests/s, zero errors",
+                "value": f"{ratio} ({throughput['municipal dashboard']['rps']} / "
+                f"{throughput['healthz']['rps']} rps, {errors} errors)",
+                "met": ratio is not None and ratio >= 0.25 and errors == 0,
+            }
+        )
+    return out
+
+
+def _fmt(value, suffix=""):
+    return "–" if value is None else f"{value}{suffix}"
+
+
+def _share(entry):
+    ratio = _ratio(entry.get("sql_ms_median"), entry.get("total_ms_median"))
+    return "–" if ratio is None else f"{round(ratio * 100)}%"
+
+
+def table(results):
+    header = f"{'page':<44}{'median ms':>10}{'p95 ms':>9}{'queries':>8}{'SQL':>6}  comparison"
+    lines = [header, "-" * len(header)]
+
+    def row(name, entry, comparison=""):
+        lines.append(
+            f"{name:<44}{_fmt(entry.get('total_ms_median')):>10}{_fmt(entry.get('total_ms_p95')):>9}"
+            f"{_fmt(entry.get('queries')):>8}{_share(entry):>6}  {comparison}"
+        )
+
+    for name, entry in results.get("dashboard", {}).items():
+        row(f"dashboard: {name}", entry, entry["path"])
+    for entry in results.get("lists", {}).values():
+        comparison = f"{entry.get('rows', '?')} rows"
+        if "admin" in entry:
+            admin = entry["admin"]
+            comparison += (
+                f"; admin {admin['total_ms_median']} ms, {admin['queries']} q, {admin.get('rows', '?')} rows"
+                f" → {_ratio(entry['total_ms_median'], admin['total_ms_median'])}×"
+            )
+        comparison += f"; queries 1/342 municipalities: {entry['queries_one_municipality']}/"
+        comparison += f"{entry['queries_all_municipalities']}"
+        row(f"list {entry['path']}", entry, comparison)
+    for _name, entry in results.get("exports", {}).items():
+        comparison = f"{round(entry.get('bytes', 0) / 1e6, 1)} MB; wall {entry['wall_ms_median']} ms"
+        if "copy" in entry:
+            copy = entry["copy"]
+            ratio = _ratio(entry["wall_ms_median"], copy["wall_ms_median"])
+            comparison += f"; COPY {copy['wall_ms_median']} ms → {ratio}×"
+        memory = entry["memory"]
+        comparison += f"; worker +{memory['growth_mib']} MiB (peak {memory['peak_rss_mib']} MiB)"
+        row(f"export {entry['path']}", entry, comparison)
+    for name, entry in results.get("throughput", {}).items():
+        lines.append(
+            f"throughput {name:<33}{entry['rps']:>10} requests/s, {entry['errors']} errors ({entry['tool']})"
+        )
+    data = results.get("data", {})
+    lines.append("")
+    if data.get("generated"):
+        lines.append(f"national data generated in {data['generation_seconds']} s: {data['counts']}")
+    else:
+        lines.append(f"national data (cached): {data.get('counts')}")
+    lines.append(f"machine: {results.get('machine')}; commit {results.get('commit')}")
+    lines.append("")
+    lines.append("targets (issue 7):")
+    for target in results.get("targets", []):
+        verdict = {True: "MET", False: "MISSED", None: "n/a"}[target["met"]]
+        lines.append(f"  [{verdict:^6}] {target['target']}: {target['value']}")
+    return "\n".join(lines)

@@ -1,0 +1,379 @@
+"""The benchmark run: database, data, server, measurements, table, JSON.
+
+Production-like: DEBUG off, a random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, the second factor on for
+the superuser (a TOTP code is computed from a device the bench creates), static files collected.
+Only what plain HTTP on loopback needs is relaxed: no HTTPS redirect, no Secure cookie flag.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from urllib.parse import urlsplit, urlunsplit
+
+from bench import report
+from bench.client import BenchError, Timer, cookie_header, sign_in
+from bench.server import ROOT, Gunicorn, RssSampler, free_port, load, machine
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/thuisgevers_bench"
+NATIONAL_PLACEMENTS = 100_000  # below this the national data set is (re)generated
+LIST_PAGES = [
+    ("properties", "/properties/", "/admin/housing/property/"),
+    ("households", "/households/", "/admin/residents/household/"),
+    ("placements", "/placements/", "/admin/residents/placement/"),
+    ("buddies", "/buddies/", "/admin/buddies/buddy/"),
+    ("agreements", "/agreements/", "/admin/housing/intentagreement/"),
+    ("municipalities", "/municipalities/", "/admin/housing/municipality/"),
+    ("signals", "/signals/", None),
+]
+EXPORTS = ["quota", "placements", "regions/{region}", "signals", "evidence"]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--requests", type=int, default=20, help="timed requests per page (default 20)")
+    parser.add_argument("--export-requests", type=int, default=3, help="timed requests per export")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
+    parser.add_argument("--port", type=int, default=8150)
+    parser.add_argument("--seconds", type=int, default=10, help="duration of each throughput run")
+    parser.add_argument("--connections", type=int, default=6, help="concurrent connections under load")
+    parser.add_argument("--only", help="comma-separated sections: pages,lists,exports,throughput")
+    args = parser.parse_args(argv)
+    sections = set((args.only or "pages,lists,exports,throughput").split(","))
+
+    started = time.monotonic()
+    # A SIGTERM (timeout, Ctrl-C from make) unwinds normally, so gunicorn is stopped too.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
+    database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        print("make bench needs PostgreSQL: set DATABASE_URL=postgres://…", file=sys.stderr)
+        return 2
+    results_dir = ROOT / "bench-results"
+    results_dir.mkdir(exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    instrument_log = results_dir / f"{stamp}-requests.jsonl"
+    server_log = results_dir / f"{stamp}-gunicorn.log"
+
+    env = _production_env(database_url)
+    os.environ.update(env)
+    _ensure_database(database_url)
+    import django
+
+    django.setup()
+    setup = _prepare(say=_say(started))
+    results = {
+        "started_at": stamp,
+        "commit": _git_commit(),
+        "machine": machine(),
+        "database": _redacted(database_url),
+        "data": setup["data"],
+        "settings": {
+            "workers": args.workers,
+            "requests": args.requests,
+            "export_requests": args.export_requests,
+        },
+    }
+    say = _say(started)
+    port = free_port(args.port)
+    instrumented = {**env, "BENCH_INSTRUMENT": "1", "BENCH_INSTRUMENT_LOG": str(instrument_log)}
+    try:
+        with Gunicorn(instrumented, port=port, workers=args.workers, log_path=server_log) as server:
+            say(f"gunicorn on {server.base_url} with {args.workers} workers (instrumented)")
+            timer = Timer(server.base_url, instrument_log)
+            users = setup["users"]
+            admin = sign_in(server.base_url, users["admin"], setup["password"], totp_key=setup["totp_key"])
+            staff_one = sign_in(server.base_url, users["staff_one"], setup["password"])
+            staff_all = sign_in(server.base_url, users["staff_all"], setup["password"])
+            if "pages" in sections:
+                results["dashboard"] = _dashboards(timer, admin, staff_one, staff_all, setup, args, say)
+            if "lists" in sections:
+                results["lists"] = _lists(timer, admin, staff_one, staff_all, args, say)
+            if "exports" in sections:
+                results["exports"] = _exports(timer, server, admin, staff_one, setup, args, say)
+        if "throughput" in sections:
+            with Gunicorn(env, port=port, workers=args.workers, log_path=server_log) as server:
+                say(f"gunicorn on {server.base_url} without instrumentation, for throughput")
+                staff_one = sign_in(server.base_url, users["staff_one"], setup["password"])
+                results["throughput"] = _throughput(server, staff_one, args, say)
+    except BenchError as exc:
+        print(f"bench failed: {exc} (server log: {server_log})", file=sys.stderr)
+        return 1
+    results["targets"] = report.targets(results)
+    results["seconds"] = round(time.monotonic() - started, 1)
+    out = results_dir / f"{stamp}.json"
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(report.table(results))
+    print(f"\nJSON: {out.relative_to(ROOT)}  ({results['seconds']} s)")
+    return 0 if all(t["met"] is not False for t in results["targets"]) else 3
+
+
+def _say(started):
+    def say(message):
+        print(f"[{time.monotonic() - started:6.1f}s] {message}", flush=True)
+
+    return say
+
+
+def _production_env(database_url):
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="thuisgevers.settings",
+        DATABASE_URL=database_url,
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        # Plain HTTP on loopback: no redirect to HTTPS and cookies without the Secure flag.
+        SECURE_SSL_REDIRECT="false",
+        SESSION_COOKIE_SECURE="false",
+        CSRF_COOKIE_SECURE="false",
+        SECURE_HSTS_SECONDS="0",
+        LOG_LEVEL="WARNING",
+    )
+    env.pop("BENCH_INSTRUMENT", None)
+    env.pop("BENCH_INSTRUMENT_LOG", None)
+    return env
+
+
+def _ensure_database(database_url):
+    import psycopg
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
+
+
+def _prepare(say):
+    """Migrate, collect static files, make the national data (once) and the bench users."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Count
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from housing import scope
+    from housing.models import Municipality, Property, Region, UserScope
+    from residents.models import Household, Placement, Resident
+
+    say("migrate")
+    call_command("migrate", interactive=False, verbosity=0)
+    if _static_outdated():
+        say("collectstatic")
+        call_command("collectstatic", interactive=False, verbosity=0)
+    data = {}
+    if Placement.objects.count() >= NATIONAL_PLACEMENTS:
+        data["generated"] = False
+        say("national data present: not generated again (drop the database to regenerate)")
+    else:
+        from thuisgevers.demo.national import generate
+
+        say("generating the national data set")
+        begun = time.monotonic()
+        generate(stdout=sys.stdout)
+        data["generated"] = True
+        data["generation_seconds"] = round(time.monotonic() - begun, 1)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    data["counts"] = {
+        "properties": Property.objects.count(),
+        "households": Household.objects.count(),
+        "residents": Resident.objects.count(),
+        "placements": Placement.objects.count(),
+    }
+
+    password = secrets.token_urlsafe(18)
+    user_model = get_user_model()
+    municipality = Municipality.objects.annotate(n=Count("households")).order_by("-n", "cbs_code").first()
+    region = Region.objects.annotate(n=Count("members")).order_by("-n", "name").first()
+
+    def user(username, *, role=None, municipalities=(), superuser=False):
+        account, _created = user_model.objects.get_or_create(username=username)
+        account.is_superuser = account.is_staff = superuser
+        account.is_active = True
+        account.set_password(password)
+        account.save()
+        account.groups.set([Group.objects.get_or_create(name=role)[0]] if role else [])
+        user_scope, _created = UserScope.objects.get_or_create(user=account)
+        user_scope.municipalities.set(municipalities)
+        return account
+
+    admin = user("bench_admin", superuser=True)
+    TOTPDevice.objects.filter(user=admin).delete()
+    device = TOTPDevice.objects.create(user=admin, name="bench", confirmed=True)
+    user("bench_staff_one", role=scope.MUNICIPAL_STAFF, municipalities=[municipality])
+    user("bench_staff_all", role=scope.MUNICIPAL_STAFF, municipalities=list(Municipality.objects.all()))
+    say(f"users ready; municipality {municipality.cbs_code} {municipality.name}, region {region.name}")
+    return {
+        "data": data,
+        "password": password,
+        "totp_key": device.key,
+        "users": {"admin": "bench_admin", "staff_one": "bench_staff_one", "staff_all": "bench_staff_all"},
+        "municipality": {"cbs_code": municipality.cbs_code, "name": municipality.name},
+        "region": {"pk": region.pk, "name": region.name, "members": region.n},
+    }
+
+
+def _static_outdated():
+    """collectstatic (with compression) takes ~40 s: only when a file in static/ changed since."""
+    manifest = ROOT / "staticfiles" / "staticfiles.json"
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    return any(path.stat().st_mtime > built for path in (ROOT / "static").rglob("*") if path.is_file())
+
+
+def _dashboards(timer, admin, staff_one, staff_all, setup, args, say):
+    code, region = setup["municipality"]["cbs_code"], setup["region"]["pk"]
+    out = {}
+    for name, path in [
+        ("one municipality", f"/dashboard/?municipality={code}"),
+        ("one region", f"/dashboard/?region={region}"),
+        ("all municipalities", "/dashboard/"),
+    ]:
+        out[name] = {"path": path, **timer.measure(admin, path, repeat=args.requests)}
+        say(f"dashboard {name}: {out[name]['total_ms_median']} ms, {out[name]['queries']} queries")
+    out["municipal staff"] = {
+        "path": "/dashboard/",
+        **timer.measure(staff_one, "/dashboard/", repeat=args.requests),
+    }
+    out["all-municipality staff"] = {
+        "path": "/dashboard/",
+        **timer.measure(staff_all, "/dashboard/", repeat=max(3, args.requests // 4)),
+    }
+    return out
+
+
+def _lists(timer, admin, staff_one, staff_all, args, say):
+    out = {}
+    for name, path, admin_path in LIST_PAGES:
+        entry = {"path": path, **timer.measure(admin, path, repeat=args.requests)}
+        if admin_path:
+            entry["admin"] = {"path": admin_path, **timer.measure(admin, admin_path, repeat=args.requests)}
+        # The same page for one municipality and for all 342: the query count must not change.
+        entry["queries_one_municipality"] = timer.measure(staff_one, path, repeat=1, warmup=1)["queries"]
+        entry["queries_all_municipalities"] = timer.measure(staff_all, path, repeat=1, warmup=1)["queries"]
+        out[name] = entry
+        admin_ms = entry.get("admin", {}).get("total_ms_median")
+        say(f"{path}: {entry['total_ms_median']} ms ({entry['queries']} q), admin {admin_ms} ms")
+    return out
+
+
+def _exports(timer, server, admin, staff_one, setup, args, say):
+    out = {}
+    for template in EXPORTS:
+        path = "/reports/" + template.format(region=setup["region"]["pk"]) + ".csv"
+        timer.get(admin, path, stream=True)  # warm-up
+        with RssSampler(server.worker_pids()) as sampler:
+            measured = [timer.get(admin, path, stream=True) for _i in range(args.export_requests)]
+        from bench.client import summarise
+
+        entry = {"path": path, **summarise(measured), "memory": sampler.result()}
+        entry["queries_one_municipality"] = timer.get(staff_one, path, stream=True).get("queries")
+        baseline = _copy_baseline(template, setup)
+        if baseline:
+            entry["copy"] = baseline
+        out[template] = entry
+        say(
+            f"{path}: {entry['wall_ms_median']} ms, {entry['bytes']} bytes, "
+            f"+{entry['memory']['growth_mib']} MiB"
+        )
+    return out
+
+
+def _copy_baseline(template, setup, repeat=3):
+    """PostgreSQL COPY … TO STDOUT of the export's own query, over the same loopback."""
+    if template != "placements":
+        return None
+    import statistics
+
+    import psycopg
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from housing.models import Municipality
+    from housing.periods import Period
+    from thuisgevers.reports import placements
+    from thuisgevers.reports.params import ReportScope
+
+    admin = get_user_model().objects.get(username=setup["users"]["admin"])
+    report_scope = ReportScope(
+        period=Period.current(),
+        municipality=None,
+        region=None,
+        municipalities=Municipality.objects.all(),
+        unrestricted=True,
+    )
+    queryset = placements.placements_queryset(admin, report_scope).values_list(*placements._FIELDS[:-1])
+    sql, params = queryset.query.sql_with_params()
+    connection.ensure_connection()
+    query = psycopg.ClientCursor(connection.connection).mogrify(sql, params)
+    copy_sql = f"COPY ({query}) TO STDOUT WITH (FORMAT csv, DELIMITER ';', HEADER)"
+    url = os.environ["DATABASE_URL"]
+    times, size = [], 0
+    with psycopg.connect(url, options="-c jit=off") as conn:  # as the application's connections
+        for _i in range(repeat + 1):
+            started = time.perf_counter()
+            size = 0
+            with conn.cursor() as cursor, cursor.copy(copy_sql) as copy:
+                for block in copy:
+                    size += len(block)
+            times.append((time.perf_counter() - started) * 1000)
+    times = times[1:]
+    return {
+        "wall_ms_median": round(statistics.median(times), 1),
+        "bytes": size,
+        "sql": "the export's queryset",
+    }
+
+
+def _throughput(server, staff_one, args, say):
+    cookie = cookie_header(staff_one)
+    check = staff_one.get(server.base_url + "/dashboard/", allow_redirects=False, timeout=60)
+    if check.status_code != 200:
+        raise BenchError(f"municipal dashboard answers {check.status_code} before the load test")
+    out = {}
+    for name, path, with_cookie in [
+        ("healthz", "/healthz", False),
+        ("municipal dashboard", "/dashboard/", True),
+    ]:
+        out[name] = {
+            "path": path,
+            **load(
+                server.base_url + path,
+                cookie if with_cookie else None,
+                seconds=args.seconds,
+                connections=args.connections,
+            ),
+        }
+        say(f"{path}: {out[name]['rps']} requests/s, {out[name]['errors']} errors ({out[name]['tool']})")
+    check = staff_one.get(server.base_url + "/dashboard/", allow_redirects=False, timeout=60)
+    if check.status_code != 200:
+        raise BenchError(f"municipal dashboard answers {check.status_code} after the load test")
+    return out
+
+
+def _git_commit():
+    try:
+        command = ["git", "rev-parse", "--short", "HEAD"]
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)  # noqa: S603,S607
+        return result.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def _redacted(url):
+    parts = urlsplit(url)
+    netloc = parts.netloc.split("@")[-1]
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
