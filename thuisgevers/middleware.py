@@ -5,14 +5,17 @@
 - NUL bytes in the address, query string, form fields or cookies are refused with 400: PostgreSQL
   cannot store or compare strings containing NUL, so a filter given `?q=%00` would otherwise crash
   with a 500 deep inside a query.
+- Only GET, HEAD, POST and OPTIONS: no page deletes or replaces anything by DELETE, PUT or PATCH, and
+  many views would otherwise answer those like a GET. Refused with 405.
 - A minimal Permissions-Policy: the application uses no camera, microphone, location or payment.
 """
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.template.loader import render_to_string
 
+ALLOWED_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
     "payment=(), usb=()"
@@ -32,6 +35,8 @@ class RequestGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method not in ALLOWED_METHODS:
+            return HttpResponseNotAllowed(ALLOWED_METHODS)
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
