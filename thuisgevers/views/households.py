@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,15 +17,28 @@ from thuisgevers.access import personal_data_view
 from thuisgevers.views.common import filtered_page
 
 
+def _resident_count(condition=None):
+    """Residents of the outer household (matching `condition`) as a correlated subquery."""
+    residents = Resident.objects.filter(household=OuterRef("pk"))
+    if condition is not None:
+        residents = residents.filter(condition)
+    counted = residents.order_by().values("household").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def annotated_households(user, day):
-    """Visible households with the list's columns computed in the same query."""
-    care_gap = Q(residents__gp_practice="") | ~Q(residents__health_insurance=Resident.Insurance.INSURED)
+    """Visible households with the list's columns computed in the same query.
+
+    Counts are correlated subqueries rather than joins with GROUP BY, so PostgreSQL walks the
+    reference index and computes them for the rows of one page only (issue 7: 50,000 households).
+    """
+    care_gap = Q(gp_practice="") | ~Q(health_insurance=Resident.Insurance.INSURED)
     return (
         Household.objects.visible_to(user)
         .select_related("municipality")
         .annotate(
-            persons=Count("residents", distinct=True),
-            care_gaps=Count("residents", filter=care_gap, distinct=True),
+            persons=_resident_count(),
+            care_gaps=_resident_count(care_gap),
             placed_now=Exists(Placement.objects.active_on(day).filter(resident__household=OuterRef("pk"))),
             buddy_now=Exists(BuddyMatch.objects.active_on(day).filter(household=OuterRef("pk"))),
         )
