@@ -83,8 +83,14 @@ class PlacementFilter(django_filters.FilterSet):
         help_text=_("Where the property lies or the household is linked."),
         empty_label=_("All"),
     )
+    # A name search, not a choice list: at national scale a <select> of every visible property
+    # (10,000 options) took most of the page's time to render (issue 7, `make bench`). Links can
+    # still filter on one property by its number (`?property=<pk>`, a hidden field).
+    property_name = django_filters.CharFilter(
+        field_name="property__name", lookup_expr="icontains", max_length=100, label=_("Property")
+    )
     property = django_filters.ModelChoiceFilter(
-        queryset=visible_properties, label=_("Property"), empty_label=_("All")
+        queryset=visible_properties, label=_("Property"), widget=forms.HiddenInput
     )
     kind = django_filters.ChoiceFilter(choices=Placement.Kind.choices, label=_("Kind"), empty_label=_("All"))
     active_on = django_filters.DateFilter(method="filter_active_on", label=_("Active on"), widget=DateInput())
