@@ -21,6 +21,7 @@ without personal data: in the same table with result "refused" and no reference,
 the `thuisgevers.security` logger for monitoring.
 """
 
+import ipaddress
 import logging
 import uuid
 
@@ -47,9 +48,24 @@ def _request_id(request):
     return rid
 
 
-def _client_address(request):
-    address = request.META.get("REMOTE_ADDR") if request is not None else None
-    return address or None
+def client_address(request):
+    """The client's IP address. Behind `TRUSTED_PROXY_COUNT` reverse proxies (each appending to
+    X-Forwarded-For) it is the entry those proxies added, counted from the right, so a client cannot
+    forge it; without proxies it is REMOTE_ADDR. Also django-axes' AXES_CLIENT_IP_CALLABLE."""
+    if request is None:
+        return None
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            candidate = forwarded[-proxies]
+            try:
+                ipaddress.ip_address(candidate)
+            except ValueError:
+                return None
+            return candidate
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def _actor(request):
@@ -85,7 +101,7 @@ def _base(request, action, purpose, result, *, full_path=True):
         "action": action,
         "result": result,
         "purpose": (purpose or getattr(settings, "ACCESSLOG_DEFAULT_PURPOSE", DEFAULT_PURPOSE))[:200],
-        "client_address": _client_address(request),
+        "client_address": client_address(request),
         "request_method": (request.method or "")[:10] if request is not None else "",
         "request_path": _path(request, full_path),
     }

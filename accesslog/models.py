@@ -75,7 +75,7 @@ class AccessLogEntry(models.Model):
         _("result"), max_length=10, choices=Result.choices, default=Result.SUCCESS, editable=False
     )
     purpose = models.CharField(_("processing purpose"), max_length=200, blank=True, editable=False)
-    client_address = models.GenericIPAddressField(_("address"), null=True, blank=True, editable=False)
+    client_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True, editable=False)
     request_method = models.CharField(_("method"), max_length=10, blank=True, editable=False)
     request_path = models.CharField(_("address requested"), max_length=500, blank=True, editable=False)
 

@@ -4,6 +4,7 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
@@ -15,6 +16,43 @@ from housing import scope
 
 def _no_role(request):
     return render(request, "no_role.html", status=403)
+
+
+# Pages anyone may open, signed in or not (SPEC §7), by view name.
+PUBLIC_VIEWS = {
+    "login",
+    "logout",
+    "healthz",
+    "set_language",
+    "admin:login",
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
+}
+# Pages a signed-in user without a role may still open.
+ROLELESS_VIEWS = PUBLIC_VIEWS | {"otp_verify", "otp_setup", "oidc_logout", "admin:logout"}
+
+
+class AccessPolicyMiddleware:
+    """Defence in depth behind the view decorators, for every page including the admin: anonymous
+    visitors are sent to the sign-in page, and a signed-in user without a role gets the polite
+    "no access" page (403) instead of an error or an empty page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        view_name = match.view_name if match is not None else ""
+        if view_name in PUBLIC_VIEWS:
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if view_name not in ROLELESS_VIEWS and not scope.has_role(request.user):
+            return _no_role(request)
+        return None
 
 
 def figures_view(view):

@@ -139,7 +139,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "thuisgevers.views.accounts.locked_out"  # Dutch page, status 429
 AXES_CLIENT_IP_CALLABLE = "accesslog.log.client_address"
 AXES_VERBOSE = False
 # Number of reverse proxies in front of the application that append to X-Forwarded-For; the client

@@ -6,9 +6,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from thuisgevers import otp
 from thuisgevers.dashboard import views as dashboard
 from thuisgevers.reports import views as report_views
-from thuisgevers import otp
 from thuisgevers.views import accounts, agreements, buddies, health, households, placements, properties
 
 urlpatterns = [

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('subject_reference', models.CharField(blank=True, db_index=True, editable=False, max_length=40, verbose_name='pseudonymous reference')),
                 ('result', models.CharField(choices=[('success', 'success'), ('refused', 'refused'), ('error', 'error')], default='success', editable=False, max_length=10, verbose_name='result')),
                 ('purpose', models.CharField(blank=True, editable=False, max_length=200, verbose_name='processing purpose')),
-                ('client_address', models.GenericIPAddressField(blank=True, editable=False, null=True, verbose_name='address')),
+                ('client_address', models.GenericIPAddressField(blank=True, editable=False, null=True, verbose_name='IP address')),
                 ('request_method', models.CharField(blank=True, editable=False, max_length=10, verbose_name='method')),
                 ('request_path', models.CharField(blank=True, editable=False, max_length=500, verbose_name='address requested')),
                 ('actor', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),

@@ -1,0 +1,66 @@
+"""Single sign-on for civil servants through their municipality's OpenID Connect provider (Azure AD,
+Keycloak, ADFS) with mozilla-django-oidc, switched on by `OIDC_ENABLED` (settings.py).
+
+Accounts are matched on the provider's stable subject identifier (`sub`), never on the e-mail
+address: matching on e-mail would let anyone who can set an address at some provider take over a
+local account with the same address. A new single sign-on account gets no role, no municipality
+scope, no admin access: it sees the "no access" page until a pioneer or superuser grants a role
+and scope in the admin.
+"""
+
+import hashlib
+
+from django.core.exceptions import SuspiciousOperation
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+
+USERNAME_PREFIX = "sso-"
+
+
+def username_for_subject(sub):
+    """A stable local user name for the provider's subject id (which may be long or opaque)."""
+    return USERNAME_PREFIX + hashlib.sha256(sub.encode()).hexdigest()[:32]
+
+
+class MunicipalityOIDCBackend(OIDCAuthenticationBackend):
+    def verify_claims(self, claims):
+        return bool(claims.get("sub"))
+
+    def get_userinfo(self, access_token, id_token, payload):
+        user_info = super().get_userinfo(access_token, id_token, payload)
+        # OpenID Connect Core 5.3.2: the userinfo `sub` must equal the ID token's.
+        if user_info.get("sub") != payload.get("sub"):
+            raise SuspiciousOperation("userinfo sub does not match the ID token")
+        return user_info
+
+    def filter_users_by_claims(self, claims):
+        sub = claims.get("sub")
+        if not sub:
+            return self.UserModel.objects.none()
+        return self.UserModel.objects.filter(username=username_for_subject(sub))
+
+    def create_user(self, claims):
+        user = self.UserModel.objects.create_user(
+            username_for_subject(claims["sub"]),
+            email=claims.get("email", "")[:254],
+            first_name=claims.get("given_name", "")[:150],
+            last_name=claims.get("family_name", "")[:150],
+        )
+        # Explicitly: no groups, no scope, no staff or superuser flag (create_user's defaults).
+        return user
+
+    def update_user(self, user, claims):
+        fields = {
+            "email": claims.get("email", "")[:254],
+            "first_name": claims.get("given_name", "")[:150],
+            "last_name": claims.get("family_name", "")[:150],
+        }
+        changed = [name for name, value in fields.items() if value and getattr(user, name) != value]
+        for name in changed:
+            setattr(user, name, fields[name])
+        if changed:
+            user.save(update_fields=changed)
+        return user
+
+    def get_user(self, user_id):
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
