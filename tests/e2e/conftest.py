@@ -275,6 +275,7 @@ def pages_for(demo, role):
             "/admin/housing/property/",
             "/admin/housing/property/add/",
             "/admin/housing/intentagreement/",
+            "/admin/housing/intentagreement/add/",
         ]
     return pages
 
