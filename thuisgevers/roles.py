@@ -30,7 +30,11 @@ PIONEER_MODELS = [
 COORDINATOR_MODELS = ["housing.municipality", "housing.region", "housing.quota"]
 
 GROUP_PERMISSIONS = {
-    scope.PIONEER: dict.fromkeys(PIONEER_MODELS, ("view", "add", "change")),
+    scope.PIONEER: {
+        **dict.fromkeys(PIONEER_MODELS, ("view", "add", "change")),
+        # The audit history of their scope (thuisgevers/admin.py narrows it); read-only.
+        "auditlog.logentry": ("view",),
+    },
     scope.MUNICIPAL_STAFF: dict.fromkeys(PERSONAL_MODELS, ("view", "add", "change")),
     scope.COORDINATOR: dict.fromkeys(COORDINATOR_MODELS, ("view",)),
 }
