@@ -11,6 +11,13 @@ def targets(results):
     out = []
     dashboard, lists = results.get("dashboard", {}), results.get("lists", {})
     exports, throughput = results.get("exports", {}), results.get("throughput", {})
+    broken = [e["path"] for section in (dashboard, lists, exports) for e in section.values() if "error" in e]
+    broken += [e["admin"]["path"] for e in lists.values() if "error" in e.get("admin", {})]
+    if broken:
+        out.append({"target": "every page answers 200", "value": ", ".join(broken), "met": False})
+    dashboard = {k: v for k, v in dashboard.items() if "error" not in v}
+    lists = {k: v for k, v in lists.items() if "error" not in v}
+    exports = {k: v for k, v in exports.items() if "error" not in v}
 
     if dashboard or lists:
         differing = []
@@ -45,7 +52,7 @@ def targets(results):
     compared = {
         name: _ratio(entry["total_ms_median"], entry["admin"]["total_ms_median"])
         for name, entry in lists.items()
-        if "admin" in entry
+        if "admin" in entry and "error" not in entry["admin"]
     }
     if compared:
         worst = max(compared, key=compared.get)
@@ -107,6 +114,9 @@ def table(results):
     lines = [header, "-" * len(header)]
 
     def row(name, entry, comparison=""):
+        if "error" in entry:
+            lines.append(f"{name:<44}{'ERROR':>10}  {entry['error']}")
+            return
         lines.append(
             f"{name:<44}{_fmt(entry.get('total_ms_median')):>10}{_fmt(entry.get('total_ms_p95')):>9}"
             f"{_fmt(entry.get('queries')):>8}{_share(entry):>6}  {comparison}"
@@ -116,7 +126,9 @@ def table(results):
         row(f"dashboard: {name}", entry, entry["path"])
     for entry in results.get("lists", {}).values():
         comparison = f"{entry.get('rows', '?')} rows"
-        if "admin" in entry:
+        if "error" in entry.get("admin", {}):
+            comparison += f"; admin ERROR {entry['admin']['error']}"
+        elif "admin" in entry:
             admin = entry["admin"]
             comparison += (
                 f"; admin {admin['total_ms_median']} ms, {admin['queries']} q, {admin.get('rows', '?')} rows"
@@ -126,6 +138,9 @@ def table(results):
         comparison += f"{entry['queries_all_municipalities']}"
         row(f"list {entry['path']}", entry, comparison)
     for _name, entry in results.get("exports", {}).items():
+        if "error" in entry:
+            row(f"export {entry['path']}", entry)
+            continue
         comparison = f"{round(entry.get('bytes', 0) / 1e6, 1)} MB; wall {entry['wall_ms_median']} ms"
         if "copy" in entry:
             copy = entry["copy"]

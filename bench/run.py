@@ -222,61 +222,78 @@ def _prepare(say):
 
 
 def _static_outdated():
-    """collectstatic (with compression) takes ~40 s: only when a file in static/ changed since."""
+    """collectstatic (with compression) takes ~40 s: only when a static file is new or changed."""
+    from django.contrib.staticfiles import finders
+
     manifest = ROOT / "staticfiles" / "staticfiles.json"
     if not manifest.exists():
         return True
-    built = manifest.stat().st_mtime
-    return any(path.stat().st_mtime > built for path in (ROOT / "static").rglob("*") if path.is_file())
+    built, known = manifest.stat().st_mtime, json.loads(manifest.read_text())["paths"]
+    for finder in finders.get_finders():
+        for path, storage in finder.list([]):
+            if path.replace(os.sep, "/") not in known or os.path.getmtime(storage.path(path)) > built:
+                return True
+    return False
 
 
 def _dashboards(timer, admin, staff_one, staff_all, setup, args, say):
     code, region = setup["municipality"]["cbs_code"], setup["region"]["pk"]
     out = {}
-    for name, path in [
-        ("one municipality", f"/dashboard/?municipality={code}"),
-        ("one region", f"/dashboard/?region={region}"),
-        ("all municipalities", "/dashboard/"),
+    for name, session, path in [
+        ("one municipality", admin, f"/dashboard/?municipality={code}"),
+        ("one region", admin, f"/dashboard/?region={region}"),
+        ("all municipalities", admin, "/dashboard/"),
+        ("municipal staff (own scope)", staff_one, "/dashboard/"),
     ]:
-        out[name] = {"path": path, **timer.measure(admin, path, repeat=args.requests)}
-        say(f"dashboard {name}: {out[name]['total_ms_median']} ms, {out[name]['queries']} queries")
-    out["municipal staff"] = {
-        "path": "/dashboard/",
-        **timer.measure(staff_one, "/dashboard/", repeat=args.requests),
-    }
-    out["all-municipality staff"] = {
-        "path": "/dashboard/",
-        **timer.measure(staff_all, "/dashboard/", repeat=max(3, args.requests // 4)),
-    }
+        out[name] = _measured(timer, session, path, repeat=args.requests)
+        say(f"dashboard {name}: {out[name].get('total_ms_median')} ms, {out[name].get('queries')} queries")
     return out
+
+
+def _measured(timer, session, path, **kwargs):
+    """One page's measurements, or its error: one broken page does not stop the run."""
+    try:
+        return {"path": path, **timer.measure(session, path, **kwargs)}
+    except BenchError as exc:
+        return {"path": path, "error": str(exc)}
 
 
 def _lists(timer, admin, staff_one, staff_all, args, say):
     out = {}
     for name, path, admin_path in LIST_PAGES:
-        entry = {"path": path, **timer.measure(admin, path, repeat=args.requests)}
+        entry = _measured(timer, admin, path, repeat=args.requests)
         if admin_path:
-            entry["admin"] = {"path": admin_path, **timer.measure(admin, admin_path, repeat=args.requests)}
+            entry["admin"] = _measured(timer, admin, admin_path, repeat=args.requests)
         # The same page for one municipality and for all 342: the query count must not change.
-        entry["queries_one_municipality"] = timer.measure(staff_one, path, repeat=1, warmup=1)["queries"]
-        entry["queries_all_municipalities"] = timer.measure(staff_all, path, repeat=1, warmup=1)["queries"]
+        one = _measured(timer, staff_one, path, repeat=1, warmup=1, minimum=1)
+        every = _measured(timer, staff_all, path, repeat=1, warmup=1, minimum=1)
+        entry["queries_one_municipality"] = one.get("queries", one.get("error"))
+        entry["queries_all_municipalities"] = every.get("queries", every.get("error"))
         out[name] = entry
         admin_ms = entry.get("admin", {}).get("total_ms_median")
-        say(f"{path}: {entry['total_ms_median']} ms ({entry['queries']} q), admin {admin_ms} ms")
+        say(f"{path}: {entry.get('total_ms_median')} ms ({entry.get('queries')} q), admin {admin_ms} ms")
     return out
 
 
 def _exports(timer, server, admin, staff_one, setup, args, say):
+    from bench.client import summarise
+
     out = {}
     for template in EXPORTS:
         path = "/reports/" + template.format(region=setup["region"]["pk"]) + ".csv"
-        timer.get(admin, path, stream=True)  # warm-up
-        with RssSampler(server.worker_pids()) as sampler:
-            measured = [timer.get(admin, path, stream=True) for _i in range(args.export_requests)]
-        from bench.client import summarise
-
+        try:
+            timer.get(admin, path, stream=True)  # warm-up
+            with RssSampler(server.worker_pids()) as sampler:
+                measured = [timer.get(admin, path, stream=True) for _i in range(args.export_requests)]
+        except BenchError as exc:
+            out[template] = {"path": path, "error": str(exc)}
+            say(f"{path}: {exc}")
+            continue
         entry = {"path": path, **summarise(measured), "memory": sampler.result()}
-        entry["queries_one_municipality"] = timer.get(staff_one, path, stream=True).get("queries")
+        try:
+            entry["queries_one_municipality"] = timer.get(staff_one, path, stream=True).get("queries")
+        except BenchError as exc:  # e.g. a region outside the staff member's scope: 404
+            entry["queries_one_municipality"] = str(exc)
         baseline = _copy_baseline(template, setup)
         if baseline:
             entry["copy"] = baseline
