@@ -1,6 +1,7 @@
 """Property pages: scope, filters, occupancy, create/edit, query budgets."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -254,3 +255,12 @@ def test_detail_runs_the_same_number_of_queries_for_1_and_30_placements(
     assert one == thirty
     with django_assert_max_num_queries(DETAIL_BUDGET):
         client.get(url)
+
+
+def test_forecast_chart_coordinates_use_a_decimal_point_in_dutch(client, staff_groningen):
+    prop = PropertyFactory(capacity=7)
+    PlacementFactory(property=prop, start_date=today(), planned_end=None)
+    client.force_login(staff_groningen)
+    html = client.get(reverse("property_detail", args=[prop.pk]), HTTP_ACCEPT_LANGUAGE="nl").text
+    svg = html[html.index("<svg viewBox") : html.index("</svg>")]
+    assert not re.search(r'(x|y|width|height)="\d+,\d', svg), "localised number in an SVG attribute"
