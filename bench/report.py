@@ -21,9 +21,11 @@ def targets(results):
 
     if dashboard or lists:
         differing = []
+        # The region view adds one fixed query (its members); the same view for 1 and 342
+        # municipalities must run the same number.
         scopes = {
             name: dashboard[name]["queries"]
-            for name in ("one municipality", "one region", "all municipalities")
+            for name in ("one municipality", "all municipalities")
             if name in dashboard
         }
         if len(set(scopes.values())) > 1:

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from bench import report
@@ -43,7 +44,13 @@ def main(argv=None):
     parser.add_argument("--seconds", type=int, default=10, help="duration of each throughput run")
     parser.add_argument("--connections", type=int, default=6, help="concurrent connections under load")
     parser.add_argument("--only", help="comma-separated sections: pages,lists,exports,throughput")
+    parser.add_argument("--report", metavar="JSON", help="print the table of an earlier run and stop")
     args = parser.parse_args(argv)
+    if args.report:
+        results = json.loads(Path(args.report).read_text(encoding="utf-8"))
+        results["targets"] = report.targets(results)
+        print(report.table(results))
+        return 0
     sections = set((args.only or "pages,lists,exports,throughput").split(","))
 
     started = time.monotonic()
