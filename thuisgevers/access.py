@@ -41,7 +41,10 @@ class AccessPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 404 and request.user.is_authenticated:
+            log_refused_record(request)
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
@@ -53,6 +56,40 @@ class AccessPolicyMiddleware:
         if view_name not in ROLELESS_VIEWS and not scope.has_role(request.user):
             return _no_role(request)
         return None
+
+
+# Addresses that name one record by `pk`, and the record's model. A 404 on one of them for a
+# record that exists means the record lies outside the user's scope: a refused attempt.
+RECORD_VIEWS = {
+    "household_detail": "residents.household",
+    "placement_end": "residents.placement",
+    "property_detail": "housing.property",
+    "property_edit": "housing.property",
+    "buddy_detail": "buddies.buddy",
+    "agreement_detail": "housing.intentagreement",
+    "agreement_college_proposal": "housing.intentagreement",
+    "region_detail": "housing.region",
+    "report_region": "housing.region",
+    "report_region_progress": "housing.region",
+    "report_region_progress_pdf": "housing.region",
+}
+
+
+def log_refused_record(request):
+    """After a 404 on a record address: if the record exists, log the refused attempt (once)."""
+    if getattr(request, "_accesslog_refused_logged", False):
+        return
+    match = request.resolver_match
+    label = RECORD_VIEWS.get(match.view_name) if match is not None else None
+    pk = match.kwargs.get("pk") if label else None
+    if pk is None:
+        return
+    from django.apps import apps
+
+    model = apps.get_model(label)
+    if model._base_manager.filter(pk=pk).exists():
+        log_refused(request, label, pk)
+        request._accesslog_refused_logged = True
 
 
 def figures_view(view):
@@ -107,4 +144,5 @@ def get_visible_or_404(queryset, user, request, **lookup):
         existing_pk = None
     if existing_pk is not None:
         log_refused(request, model._meta.label_lower, existing_pk)
+        request._accesslog_refused_logged = True
     raise Http404
