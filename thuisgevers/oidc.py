@@ -6,10 +6,16 @@ address: matching on e-mail would let anyone who can set an address at some prov
 local account with the same address. A new single sign-on account gets no role, no municipality
 scope, no admin access: it sees the "no access" page until a pioneer or superuser grants a role
 and scope in the admin.
+
+ID tokens are checked more strictly than the library does by default: the audience must be our
+client id (a token the provider issued to another application is refused), the issuer must be
+`OIDC_OP_ISSUER` when set, and an expired token is a refusal rather than an error.
 """
 
 import hashlib
 
+import jwt
+from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
@@ -22,6 +28,24 @@ def username_for_subject(sub):
 
 
 class MunicipalityOIDCBackend(OIDCAuthenticationBackend):
+    def _verify_jws(self, payload, key):
+        header = jwt.get_unverified_header(payload)
+        if header.get("alg") != self.OIDC_RP_SIGN_ALGO:
+            raise SuspiciousOperation("ID token algorithm does not match OIDC_RP_SIGN_ALGO")
+        issuer = getattr(settings, "OIDC_OP_ISSUER", None)
+        try:
+            return jwt.decode(
+                payload,
+                key,
+                algorithms=[self.OIDC_RP_SIGN_ALGO],
+                audience=self.OIDC_RP_CLIENT_ID,
+                issuer=issuer or None,
+                options={"require": ["exp", "iat", "sub"], "verify_iss": bool(issuer)},
+                leeway=30,
+            )
+        except jwt.InvalidTokenError as exc:
+            raise SuspiciousOperation(f"ID token refused: {exc}") from exc
+
     def verify_claims(self, claims):
         return bool(claims.get("sub"))
 

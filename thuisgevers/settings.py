@@ -166,6 +166,7 @@ if OIDC_ENABLED:
     OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT")
     OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT")
     OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT")
+    OIDC_OP_ISSUER = env("OIDC_OP_ISSUER", default=None)  # checked against the ID token's `iss`
     OIDC_OP_LOGOUT_ENDPOINT = env("OIDC_OP_LOGOUT_ENDPOINT", default=None)
     OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
     OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
