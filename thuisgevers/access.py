@@ -10,7 +10,7 @@ from django.db import models
 from django.http import Http404
 from django.shortcuts import render
 
-from accesslog.log import log_refused
+from accesslog.log import log_access, log_refused
 from housing import scope
 
 
@@ -44,6 +44,8 @@ class AccessPolicyMiddleware:
         response = self.get_response(request)
         if response.status_code == 404 and request.user.is_authenticated:
             log_refused_record(request)
+        elif response.status_code == 200 and request.method == "GET":
+            log_admin_personal_view(request, response)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -90,6 +92,36 @@ def log_refused_record(request):
     if model._base_manager.filter(pk=pk).exists():
         log_refused(request, label, pk)
         request._accesslog_refused_logged = True
+
+
+# Admin pages that show residents' personal data (names, V-numbers, care): written to the access
+# log like the household pages. Placements and households' own lists show pseudonymous references.
+ADMIN_PERSONAL_VIEWS = {
+    "admin:residents_household_change": "household",
+    "admin:residents_resident_change": "resident",
+    "admin:residents_resident_changelist": "resident_list",
+}
+
+
+def log_admin_personal_view(request, response):
+    match = request.resolver_match
+    kind = ADMIN_PERSONAL_VIEWS.get(match.view_name) if match is not None else None
+    if kind is None:
+        return
+    from residents.access import subjects_for_households, subjects_for_residents
+    from residents.models import Resident
+
+    if kind == "household":
+        subjects, action = subjects_for_households([match.kwargs["object_id"]]), "view"
+    elif kind == "resident":
+        residents = Resident.objects.filter(pk=match.kwargs["object_id"]).only("pk", "reference")
+        subjects, action = subjects_for_residents(residents), "view"
+    else:
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is None:
+            return
+        subjects, action = subjects_for_residents(changelist.result_list), "list"
+    log_access(request, action, subjects, purpose="admin")
 
 
 def figures_view(view):

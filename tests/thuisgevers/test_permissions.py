@@ -266,3 +266,61 @@ def test_placements_export_writes_export_rows_to_the_access_log(client):
         b"".join(response.streaming_content)
     rows = AccessLogEntry.objects.filter(action="export")
     assert list(rows.values_list("subject_reference", flat=True)) == [placement.resident.reference]
+
+
+ADMIN_MODELS = [
+    ("residents", "household", "household"),
+    ("residents", "placement", "placement"),
+    ("housing", "property", "property"),
+    ("buddies", "buddy", "buddy"),
+    ("housing", "intentagreement", "agreement"),
+]
+
+
+def test_admin_shows_pioneers_only_their_scope(client):
+    from thuisgevers.roles import ensure_role_groups
+
+    world = make_world()
+    ensure_role_groups()
+    client.force_login(make_user(scope.PIONEER, [GRONINGEN, "GM0037"], username="pionier", is_staff=True))
+    mismatches = []
+    for app, model, key in ADMIN_MODELS:
+        changelist = client.get(reverse(f"admin:{app}_{model}_changelist"))
+        if changelist.status_code != 200:
+            mismatches.append(f"{model} changelist: {changelist.status_code}")
+            continue
+        shown = {obj.pk for obj in changelist.context["cl"].result_list}
+        if world[OWN][key] not in shown or world[FOREIGN][key] in shown:
+            mismatches.append(
+                f"{model} changelist shows {shown}, own {world[OWN][key]}, foreign {world[FOREIGN][key]}"
+            )
+        own_page = client.get(reverse(f"admin:{app}_{model}_change", args=[world[OWN][key]]))
+        foreign_page = client.get(reverse(f"admin:{app}_{model}_change", args=[world[FOREIGN][key]]))
+        if own_page.status_code != 200:
+            mismatches.append(f"{model} own change page: {own_page.status_code}")
+        if foreign_page.status_code == 200:
+            mismatches.append(f"{model} foreign change page answers 200")
+    resident_list = client.get(reverse("admin:residents_resident_changelist"), {"q": ""})
+    households = {r.household_id for r in resident_list.context["cl"].result_list}
+    if households != {world[OWN]["household"]}:
+        mismatches.append(f"resident changelist shows households {households}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_admin_views_of_residents_are_in_the_access_log(client):
+    from thuisgevers.roles import ensure_role_groups
+
+    household = HouseholdFactory()
+    residents = ResidentFactory.create_batch(2, household=household)
+    ensure_role_groups()
+    client.force_login(make_user(scope.PIONEER, [GRONINGEN], username="pionier", is_staff=True))
+    assert client.get(reverse("admin:residents_household_change", args=[household.pk])).status_code == 200
+    viewed = AccessLogEntry.objects.filter(action="view", purpose="admin")
+    assert sorted(viewed.values_list("subject_reference", flat=True)) == sorted(
+        r.reference for r in residents
+    )
+    assert client.get(reverse("admin:residents_resident_changelist")).status_code == 200
+    listed = AccessLogEntry.objects.filter(action="list", purpose="admin")
+    assert sorted(listed.values_list("subject_reference", flat=True)) == sorted(
+        r.reference for r in residents
+    )
