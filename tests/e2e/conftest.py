@@ -357,7 +357,7 @@ def axe_violations(page):
 
 def screenshot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    safe = re.sub(r"[^a-z0-9_.-]+", "-", name.lower()).strip("-")
+    safe = re.sub(r"[^a-z0-9_.]+", "-", name.lower()).strip("-")
     page.screenshot(path=str(SCREENSHOTS / f"{safe}.png"), full_page=True)
 
 
