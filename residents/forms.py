@@ -91,6 +91,11 @@ def resident_formset_class(extra=1):
         extra=extra,
         min_num=1,
         validate_min=True,
+        # A forged residents-TOTAL_FORMS would otherwise make Django build up to 2,000 forms per
+        # request (a cheap denial of service); the page offers at most 30 rows.
+        max_num=30,
+        validate_max=True,
+        absolute_max=30,
         can_delete=False,
     )
 

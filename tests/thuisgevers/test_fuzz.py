@@ -6,6 +6,7 @@ filter is fuzzed without editing this file. Add new pages to FILTER_PAGES / FORM
 """
 
 import datetime as dt
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -286,3 +287,14 @@ def test_every_address_refuses_delete_put_and_patch_with_405(pioneer, data, meth
         response = getattr(client, method)(url)
         assert response.status_code == 405, (url, response.status_code)
         assert counts() == before, url
+
+
+@pytest.mark.django_db
+def test_forged_formset_total_cannot_make_the_server_build_thousands_of_forms(fuzz_client):
+    response = fuzz_client.post(
+        reverse("household_create"),
+        {"residents-TOTAL_FORMS": "1000000", "residents-INITIAL_FORMS": "0", "municipality": "1"},
+    )
+    assert response.status_code == 200
+    rows = re.findall(r'name="residents-\d+-given_name"', response.content.decode())
+    assert 1 <= len(rows) <= 30
