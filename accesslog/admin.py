@@ -21,7 +21,7 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
         "purpose",
     )
     list_filter = ("action", "result", "subject_type", "occurred_at")
-    search_fields = ("=actor_username", "=subject_reference", "=subject_id", "=request_id")
+    search_fields = ("=actor_username", "=subject_reference", "=subject_id")
     date_hierarchy = "occurred_at"
     list_select_related = False
     show_full_result_count = False

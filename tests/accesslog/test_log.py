@@ -129,3 +129,30 @@ def test_database_refuses_update_and_delete_on_postgresql(request_of, staff_gron
         with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as c:
             c.execute(sql)
     assert AccessLogEntry.objects.get().purpose == "housing_status_holders"
+
+
+def test_client_address_ignores_forwarded_for_without_trusted_proxies(rf, settings):
+    from accesslog.log import client_address
+
+    settings.TRUSTED_PROXY_COUNT = 0
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert client_address(request) == "10.0.0.2"
+
+
+def test_client_address_behind_one_proxy_is_the_entry_that_proxy_added(rf, settings):
+    from accesslog.log import client_address
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    forged_then_real = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.9")
+    assert client_address(forged_then_real) == "198.51.100.9"
+    garbage = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="not-an-address")
+    assert client_address(garbage) is None
+
+
+def test_admin_search_on_the_access_log_does_not_crash(client, request_of, staff_groningen):
+    from tests.factories import UserFactory
+
+    log_access(request_of(staff_groningen), "view", [("residents.resident", 1, "BW-AAAA2222")])
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    for term in ("BW-AAAA2222", "groningen", "not a uuid", "12"):
+        assert client.get("/admin/accesslog/accesslogentry/", {"q": term}).status_code == 200
