@@ -26,10 +26,19 @@ def drop_constraint(apps, schema_editor):
     schema_editor.execute(f"ALTER TABLE residents_placement DROP CONSTRAINT IF EXISTS {CONSTRAINT}")
 
 
+class BtreeGistExtensionOnPostgres(BtreeGistExtension):
+    """Django skips creating the extension on other databases but not dropping it: reversing this
+    migration on SQLite would query pg_extension. Skip there too."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 class Migration(migrations.Migration):
     dependencies = [("residents", "0001_initial")]
 
     operations = [
-        BtreeGistExtension(),
+        BtreeGistExtensionOnPostgres(),
         migrations.RunPython(add_constraint, drop_constraint),
     ]
