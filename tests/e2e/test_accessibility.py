@@ -14,8 +14,9 @@ pytestmark = pytest.mark.e2e
 
 
 def walk(page, base_url, paths, *, shot_prefix=None):
-    """Open each path; return (problems, violations report). A page that does not answer 200 or has
-    no `lang="nl"` is a problem as much as an axe violation."""
+    """Open each path; return (problems, violations report). A page that does not answer 200, has no
+    `lang="nl"` or scrolls sideways (wide tables scroll inside their own region) is a problem as much
+    as an axe violation."""
     problems, reports = [], []
     for path in paths:
         started = time.monotonic()
@@ -28,6 +29,9 @@ def walk(page, base_url, paths, *, shot_prefix=None):
         lang = page.locator("html").get_attribute("lang")
         if lang != "nl":
             problems.append(f'{path}: <html lang="{lang}">, expected "nl"')
+        width, window = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        if width > window:
+            problems.append(f"{path}: the page is {width}px wide in a {window}px window (WCAG 1.4.10 reflow)")
         violations = axe_violations(page)
         if violations:
             reports.append(format_violations(path, violations))
