@@ -221,7 +221,9 @@ def demo_data(django_db_setup, django_db_blocker):
         try:
             yield _build_demo()
         finally:
-            call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+            call_command(
+                "flush", interactive=False, inhibit_post_migrate=True, reset_sequences=False, verbosity=0
+            )
             connection.creation.deserialize_db_from_string(snapshot)
 
 
@@ -250,6 +252,8 @@ def pages_for(demo, role):
         "/municipalities/GM0014/",
         f"/regions/{demo.region.pk}/",
         "/reports/",
+        "/reports/progress/GM0014/",
+        f"/reports/progress/region/{demo.region.pk}/",
     ]
     if role == "coordinator":
         return figures
