@@ -259,7 +259,8 @@ SECURE_PROXY_SSL_HEADER = env.tuple("SECURE_PROXY_SSL_HEADER", default=None)
 USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
 
 # Request size limits. Bodies above MAX_REQUEST_SIZE are refused with 413 before they are read
-# (uploads included, so this is also the largest import file); form fields alone may not exceed DATA_UPLOAD_MAX_MEMORY_SIZE (400).
+# (uploads included, so this is also the largest import file); form fields alone may not exceed
+# DATA_UPLOAD_MAX_MEMORY_SIZE (answered with 400).
 MAX_REQUEST_SIZE = env.int("MAX_REQUEST_SIZE", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
