@@ -6,6 +6,12 @@ from housing import scope
 from tests.factories import GRONINGEN, UTRECHT, make_user
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing with PBKDF2 costs ~0.3 s a user; tests only need a working hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def staff_groningen(db):
     return make_user(scope.MUNICIPAL_STAFF, [GRONINGEN], username="groningen")

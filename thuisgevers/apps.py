@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,18 @@ class ThuisgeversConfig(AppConfig):
         from thuisgevers import audit, sessions  # noqa: F401 - sessions connects its signal receivers
 
         audit.register_audited_models()
+        post_migrate.connect(_ensure_role_groups, dispatch_uid="thuisgevers_role_groups")
+
+
+def _ensure_role_groups(sender, app_config, **kwargs):
+    """Every installation has the role groups of SPEC §2 with their permissions after `migrate`.
+
+    Runs at the post_migrate of the last app with models, when every app's permissions exist.
+    """
+    from django.apps import apps
+
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if app_config is with_models[-1]:
+        from thuisgevers.roles import ensure_role_groups
+
+        ensure_role_groups()

@@ -102,7 +102,7 @@ def test_a_role_grant_is_recorded():
     from django.contrib.auth.models import Group
 
     user = UserFactory()
-    group = Group.objects.create(name="pioneer")
+    group, _created = Group.objects.get_or_create(name="pioneer")
     user.groups.add(group)
     assert entries_for(user).filter(action=LogEntry.Action.UPDATE).exists()
 

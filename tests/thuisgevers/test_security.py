@@ -35,7 +35,9 @@ def csp_directives(response):
 
 
 def production_env(**extra):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "LOG_FORMAT"}}
+    # Test-only variables (DJANGO_ALLOW_ASYNC_UNSAFE comes from the browser tests) stay out.
+    dropped = {"DEBUG", "DATABASE_URL", "LOG_FORMAT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(
         {
             "SECRET_KEY": secrets.token_urlsafe(50),
