@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buddies.models import Buddy
 from housing.filters import visible_municipalities
+from housing.widgets import FastSelect
 
 
 class BuddyFilter(django_filters.FilterSet):
@@ -12,7 +13,7 @@ class BuddyFilter(django_filters.FilterSet):
 
     name = django_filters.CharFilter(lookup_expr="icontains", label=_("Name"))
     municipality = django_filters.ModelChoiceFilter(
-        queryset=visible_municipalities, label=_("Municipality"), empty_label=_("All")
+        queryset=visible_municipalities, label=_("Municipality"), empty_label=_("All"), widget=FastSelect
     )
     languages = django_filters.CharFilter(lookup_expr="icontains", label=_("Speaks"))
     active = django_filters.BooleanFilter(label=_("Active"))

@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from housing.models import IntentAgreement, Municipality, Property
+from housing.widgets import FastSelect
 
 
 def visible_municipalities(request):
@@ -17,7 +18,7 @@ class PropertyFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="filter_search", label=_("Name, street or place"))
     municipality = django_filters.ModelChoiceFilter(
-        queryset=visible_municipalities, label=_("Municipality"), empty_label=_("All")
+        queryset=visible_municipalities, label=_("Municipality"), empty_label=_("All"), widget=FastSelect
     )
     status = django_filters.ChoiceFilter(
         choices=Property.Status.choices, label=_("Status"), empty_label=_("All")
@@ -70,6 +71,7 @@ class PropertyFilter(django_filters.FilterSet):
 class AgreementFilter(django_filters.FilterSet):
     municipality = django_filters.ModelChoiceFilter(
         queryset=visible_municipalities,
+        widget=FastSelect,
         method="filter_municipality",
         label=_("Municipality"),
         empty_label=_("All"),

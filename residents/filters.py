@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from housing.filters import visible_municipalities
 from housing.forms import DateInput
 from housing.models import Property
+from housing.widgets import FastSelect
 from residents.models import Household, Placement
 
 
@@ -22,7 +23,10 @@ class HouseholdFilter(django_filters.FilterSet):
 
     reference = django_filters.CharFilter(lookup_expr="icontains", label=_("Reference"))
     municipality = django_filters.ModelChoiceFilter(
-        queryset=visible_municipalities, label=_("Linked municipality"), empty_label=_("All")
+        queryset=visible_municipalities,
+        label=_("Linked municipality"),
+        empty_label=_("All"),
+        widget=FastSelect,
     )
     category = django_filters.ChoiceFilter(
         choices=Household.Category.choices, label=_("Category"), empty_label=_("All")
@@ -78,6 +82,7 @@ def visible_properties(request):
 class PlacementFilter(django_filters.FilterSet):
     municipality = django_filters.ModelChoiceFilter(
         queryset=visible_municipalities,
+        widget=FastSelect,
         method="filter_municipality",
         label=_("Municipality"),
         help_text=_("Where the property lies or the household is linked."),

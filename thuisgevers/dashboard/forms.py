@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from housing.periods import Period
+from housing.widgets import FastSelect
 from thuisgevers import signals
 
 PERIODS_BACK = 6  # half-years offered before the current one
@@ -44,9 +45,9 @@ class FallbackForm(forms.Form):
 class SelectionForm(FallbackForm):
     """period / municipality (CBS code) / region (pk), each optional and checked against the scope."""
 
-    period = forms.CharField(label=gettext_lazy("Period"), required=False, widget=forms.Select)
-    municipality = forms.CharField(label=gettext_lazy("Municipality"), required=False, widget=forms.Select)
-    region = forms.CharField(label=gettext_lazy("Region"), required=False, widget=forms.Select)
+    period = forms.CharField(label=gettext_lazy("Period"), required=False, widget=FastSelect)
+    municipality = forms.CharField(label=gettext_lazy("Municipality"), required=False, widget=FastSelect)
+    region = forms.CharField(label=gettext_lazy("Region"), required=False, widget=FastSelect)
 
     def __init__(self, data=None, *, municipalities=(), regions=(), with_region=True, **kwargs):
         """`municipalities`: (pk, cbs_code, name) the user may choose; `regions`: (pk, name)."""
@@ -124,7 +125,7 @@ SORT_FIELDS = ("name", "cbs_code", "province", "target", "realised", "temporary"
 
 
 class MunicipalityListForm(FallbackForm):
-    period = forms.CharField(label=gettext_lazy("Period"), required=False, widget=forms.Select)
+    period = forms.CharField(label=gettext_lazy("Period"), required=False, widget=FastSelect)
     province = forms.ChoiceField(label=gettext_lazy("Province"), required=False)
     q = forms.CharField(label=gettext_lazy("Name or CBS code"), required=False, max_length=100)
     ordering = forms.ChoiceField(required=False, widget=forms.HiddenInput)
