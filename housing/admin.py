@@ -31,6 +31,7 @@ admin.site.index_title = _("Overview")
 class MunicipalityAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Read-mostly: the list comes from CBS (load_municipalities); only superusers may correct it."""
 
+    list_per_page = 50  # the page size of our own lists, so `make bench` compares like with like
     list_display = ["name", "cbs_code", "province", "population", "active"]
     list_filter = ["province", "active"]
     search_fields = ["name", "cbs_code"]
@@ -89,6 +90,7 @@ class OrganisationAdmin(ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(Property)
 class PropertyAdmin(AllOrNothingImportMixin, NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
     resource_classes = [PropertyResource]  # spreadsheet import for pioneers (housing/resources.py)
+    list_per_page = 25  # the page size of our own lists, so `make bench` compares like with like
     list_display = [
         "name",
         "municipality",
@@ -129,6 +131,7 @@ class PropertyAdmin(AllOrNothingImportMixin, NoDeleteMixin, ScopedAdminMixin, ad
 
 @admin.register(IntentAgreement)
 class IntentAgreementAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_per_page = 25  # the page size of our own lists, so `make bench` compares like with like
     list_display = [
         "municipality",
         "committed_persons",

@@ -38,6 +38,7 @@ class ResidentInline(NoDeleteMixin, ScopedInlineMixin, admin.TabularInline):
 @admin.register(Household)
 class HouseholdAdmin(AllOrNothingImportMixin, NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
     resource_classes = [HouseholdResidentResource]  # households with residents, one row per resident
+    list_per_page = 25  # the page size of our own lists, so `make bench` compares like with like
     list_display = [
         "reference",
         "municipality",
@@ -128,6 +129,7 @@ class PlacementAdminForm(forms.ModelForm):
 @admin.register(Placement)
 class PlacementAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
     form = PlacementAdminForm
+    list_per_page = 25  # the page size of our own lists, so `make bench` compares like with like
     list_display = [
         "resident_reference",
         "household_reference",
