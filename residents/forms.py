@@ -3,10 +3,12 @@ scope; placements themselves are created only by residents.services.place_househ
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from housing.forms import DateInput
 from housing.models import Municipality, Organisation, Property
+from housing.widgets import FastSelect
 from residents.models import Household, Placement, Resident
 from residents.validators import validate_v_number
 
@@ -120,11 +122,32 @@ class CareForm(forms.ModelForm):
         return data
 
 
-class PlacementForm(forms.Form):
-    """Place a household into a property; the view hands the cleaned data to place_household()."""
+class HouseholdReferenceField(forms.ModelChoiceField):
+    """A household by its number (from a link or the one-option select) or by its typed reference."""
 
-    household = forms.ModelChoiceField(queryset=Household.objects.none(), label=_("Household"))
-    property = forms.ModelChoiceField(queryset=Property.objects.none(), label=_("Property"))
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not value.strip().isdigit():
+            try:
+                return self.queryset.get(reference__iexact=value.strip())
+            except (Household.DoesNotExist, Household.MultipleObjectsReturned):
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+        return super().to_python(value)
+
+
+class PlacementForm(forms.Form):
+    """Place a household into a property; the view hands the cleaned data to place_household().
+
+    At national scale a <select> of every household (50,000) and property (10,000) in scope made this
+    page slow (issue 7). So the household select offers only the household chosen (the household page
+    links here with `?household=<pk>`); without one it is a text field for the household reference.
+    The property select offers the properties with a free place today (and the one chosen). Validation
+    still accepts every household and property in scope, so a full property gets its own message.
+    """
+
+    household = HouseholdReferenceField(queryset=Household.objects.none(), label=_("Household"))
+    property = forms.ModelChoiceField(
+        queryset=Property.objects.none(), label=_("Property"), widget=FastSelect
+    )
     kind = forms.ChoiceField(choices=Placement.Kind.choices, label=_("Kind of placement"))
     start_date = forms.DateField(label=_("Start date"), widget=DateInput())
     planned_end = forms.DateField(
@@ -152,6 +175,34 @@ class PlacementForm(forms.Form):
         self.fields["property"].label_from_instance = lambda p: (
             f"{p.name} ({p.municipality.name}, {p.capacity})"
         )
+        self._limit_choices()
+
+    def _chosen(self, name):
+        value = self[name].value()
+        value = str(value).strip() if value is not None else ""
+        if not value.isdigit():
+            return None
+        return self.fields[name].queryset.filter(pk=int(value)).first()
+
+    def _limit_choices(self):
+        household_field = self.fields["household"]
+        household = self._chosen("household")
+        if household is None:
+            household_field.widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
+            household_field.help_text = _(
+                "The household reference, such as HH-7K3Q9PXM. Or start from the household's page."
+            )
+        else:
+            household_field.widget = FastSelect(choices=[(household.pk, household.reference)])
+        property_field = self.fields["property"]
+        with_room = property_field.queryset.with_occupancy(timezone.localdate()).filter(free_now__gt=0)
+        chosen = self._chosen("property")
+        options = list(with_room.order_by("name", "pk"))
+        if chosen is not None and chosen.pk not in {p.pk for p in options}:
+            options.insert(0, chosen)
+        property_field.widget.choices = [("", property_field.empty_label)] + [
+            (p.pk, property_field.label_from_instance(p)) for p in options
+        ]
 
     def clean(self):
         data = super().clean()
