@@ -28,8 +28,9 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# Two workers (pytest-xdist): the suite includes browser tests and fuzzing; CI has two cores.
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .
