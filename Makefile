@@ -10,6 +10,9 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@# A development checkout runs with DEBUG on, also for a plain `python manage.py …`; production
+	@# has no .env and refuses to start without SECRET_KEY and ALLOWED_HOSTS.
+	test -f .env || printf 'DEBUG=true\n' > .env
 	touch $@
 
 # Demo password: DEMO_PASSWORD if set, otherwise one generated once and kept in .demo-password.

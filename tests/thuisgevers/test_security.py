@@ -40,6 +40,7 @@ def production_env(**extra):
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(
         {
+            "DEBUG": "false",  # explicit, so a developer's .env (DEBUG=true) cannot switch it on
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "thuisgevers.example.nl",
             "CSRF_TRUSTED_ORIGINS": "https://thuisgevers.example.nl",
