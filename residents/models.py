@@ -40,8 +40,14 @@ class HouseholdQuerySet(models.QuerySet):
             return self
         if not ids:
             return self.none()
-        placed_here = Placement.objects.filter(property__municipality__in=ids).values("resident__household")
-        return self.filter(Q(municipality__in=ids) | Q(pk__in=placed_here))
+        # One UNION subquery rather than `linked OR pk IN (placed here)`: each part uses its own index
+        # (household municipality; property municipality → placements), where the OR made
+        # PostgreSQL scan every household (issue 7: 182 → 67 ms for a count at national scale).
+        linked = Household.objects.filter(municipality__in=ids).order_by().values("pk")
+        placed_here = (
+            Placement.objects.filter(property__municipality__in=ids).order_by().values("resident__household")
+        )
+        return self.filter(pk__in=linked.union(placed_here))
 
     def active(self):
         return self.filter(anonymised_at__isnull=True)

@@ -113,7 +113,7 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Web queries are short: PostgreSQL's JIT compiler spends seconds compiling plans for the
     # national data set and saves far less (`make bench`, issue 7). Off for this application.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off -c random_page_cost=1.1")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
