@@ -13,6 +13,16 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached figures (thuisgevers.figure_cache) are keyed on a data version that only moves when a
+    transaction commits; inside a test's transaction it does not, so each test starts with an empty
+    cache. Tests of the cache itself commit (transactional tests or captured on_commit callbacks)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data_in_transactional_tests(request):
     """A transactional test ends with a flush that also empties the tables the data migrations filled
     (the CBS municipality list, the role groups). Put them back before such a test when a flush

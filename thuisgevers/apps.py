@@ -11,6 +11,9 @@ class ThuisgeversConfig(AppConfig):
         from thuisgevers import audit, sessions  # noqa: F401 - sessions connects its signal receivers
 
         audit.register_audited_models()
+        from thuisgevers import figure_cache
+
+        figure_cache.connect()
         post_migrate.connect(_ensure_role_groups, dispatch_uid="thuisgevers_role_groups")
 
 

@@ -23,9 +23,9 @@ from tests.factories import (
 )
 
 # Budgets pinned from measurement (see the final report); they must not grow with the data.
-DASHBOARD_QUERIES = 20
+DASHBOARD_QUERIES = 21  # 20 to compute the figures + 1 for the data version (figure_cache)
 SIGNALS_QUERIES = 11
-MUNICIPALITY_LIST_QUERIES = 8
+MUNICIPALITY_LIST_QUERIES = 9  # incl. the data version (figure_cache)
 MUNICIPALITY_DETAIL_QUERIES = 14
 REGION_QUERIES = 8
 

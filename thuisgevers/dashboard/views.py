@@ -6,19 +6,19 @@ thuisgevers.figures / thuisgevers.signals, render. Each page runs a fixed number
 the number of municipalities (pinned in tests/thuisgevers/test_dashboard.py).
 """
 
-from collections import Counter
 from operator import attrgetter
 
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from housing import scope
 from housing.models import IntentAgreement, Municipality, Region
 from housing.periods import Period
-from thuisgevers import figures, signals
+from thuisgevers import figure_cache, figures, signals
 from thuisgevers.access import figures_view, personal_data_view
 from thuisgevers.dashboard.charts import trend_chart
 from thuisgevers.dashboard.forms import SORT_FIELDS, MunicipalityListForm, SelectionForm, SignalFilterForm
@@ -71,6 +71,16 @@ def _agreements(ids):
 
 @figures_view
 def dashboard(request):
+    """The figures are served from the cache until the data changes (thuisgevers.figure_cache)."""
+
+    def compute():
+        return render_to_string("dashboard/_dashboard.html", _dashboard(request), request)
+
+    content = figure_cache.fragment(request, "dashboard", compute)
+    return render(request, "dashboard/dashboard.html", {"content": content})
+
+
+def _dashboard(request):
     today = timezone.localdate()
     form, selection = _selection(request)
     period, ids = selection["period"], selection["ids"]
@@ -84,7 +94,7 @@ def dashboard(request):
     else:
         counts = signals.signal_counts(ids, today=today)
     trend = figures.occupancy_trend(ids, today=today)
-    context = {
+    return {
         "form": form,
         "form_messages": form.messages() if form.is_bound else [],
         "selection": selection,
@@ -102,7 +112,6 @@ def dashboard(request):
         "chart": trend_chart(trend),
         "personal": personal,
     }
-    return render(request, "dashboard/dashboard.html", context)
 
 
 @personal_data_view
@@ -110,10 +119,11 @@ def signal_list(request):
     form, selection = _selection(request, SignalFilterForm, personal=True)
     kind = form.value("kind")
     municipality_ids = [selection["municipality"]["pk"]] if selection["municipality"] else scope.ALL
-    found = signals.open_signals(request.user, [kind] if kind else None, municipality_ids=municipality_ids)
-    page = Paginator(found, SIGNALS_PER_PAGE).get_page(request.GET.get("page"))
+    found = signals.signal_query(request.user, [kind] if kind else None, municipality_ids=municipality_ids)
+    # One query for the page's signals and the counts per kind: sorted and cut in SQL.
+    page = found.page(request.GET.get("page"), SIGNALS_PER_PAGE)
     _log_signals(request, page.object_list)
-    by_kind = Counter(s.kind for s in found)
+    by_kind = found.counts()
     return render(
         request,
         "dashboard/signal_list.html",
@@ -123,7 +133,7 @@ def signal_list(request):
             "page_obj": page,
             "kind": kind,
             "kind_counts": [(k, signals.KIND_LABELS[k], by_kind.get(k, 0)) for k in signals.KINDS],
-            "total": len(found),
+            "total": found.count(),
         },
     )
 
@@ -170,7 +180,12 @@ def municipality_list(request):
         municipalities = municipalities.filter(Q(name__icontains=query) | Q(cbs_code__iexact=query))
     if ids is scope.ALL and not query:
         municipalities = municipalities.filter(active=True)
-    rows = figures.municipality_figures(period, municipalities.values("pk"), today=today, include_empty=True)
+
+    def compute():
+        ids = municipalities.values("pk")
+        return figures.municipality_figures(period, ids, today=today, include_empty=True)
+
+    rows = figure_cache.cached(request, "municipality_figures", compute, vary=(period, province, query))
     rows = _sort(rows, form.value("ordering"))
     page = Paginator(rows, MUNICIPALITIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
