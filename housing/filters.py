@@ -10,7 +10,8 @@ from housing.widgets import FastSelect
 def visible_municipalities(request):
     if request is None:
         return Municipality.objects.none()
-    return Municipality.objects.visible_to(request.user, personal=True)
+    # Only what the <select> shows: 342 full model instances cost ~3 ms more per page (issue 7).
+    return Municipality.objects.visible_to(request.user, personal=True).only("pk", "name")
 
 
 class PropertyFilter(django_filters.FilterSet):

@@ -23,3 +23,25 @@ def test_fast_select_escapes_labels_and_values():
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert 'value="&quot;&gt;&lt;script&gt;"' in html
+
+
+def test_fast_select_matches_django_for_model_choices_none_and_no_selection(db):
+    from housing.models import Municipality
+
+    for value in (None, "", "999999"):
+        field = forms.ModelChoiceField(queryset=Municipality.objects.order_by("name")[:5], empty_label="Alle")
+        fast = FastSelect(choices=field.choices).render("m", value, {"id": "id_m"})
+        django = forms.Select(choices=field.choices).render("m", value, {"id": "id_m"})
+        assert normalised(fast) == normalised(django)
+    first = Municipality.objects.order_by("name").first()
+    field = forms.ModelChoiceField(queryset=Municipality.objects.order_by("name")[:5])
+    fast = FastSelect(choices=field.choices).render("m", first.pk, {})
+    assert normalised(fast) == normalised(forms.Select(choices=field.choices).render("m", first.pk, {}))
+    assert f'value="{first.pk}" selected' in fast
+
+
+def test_fast_select_selects_only_the_first_of_equal_values():
+    choices = [("1", "a"), ("1", "b")]
+    fast = FastSelect(choices=choices).render("m", "1")
+    assert fast.count("selected") == 1
+    assert normalised(fast) == normalised(forms.Select(choices=choices).render("m", "1"))
