@@ -134,12 +134,16 @@ class Timer:
             time.sleep(0.02)
         return None
 
-    def measure(self, session, path, *, repeat, warmup=2, stream=False, budget=60.0, minimum=5):
+    def measure(self, session, path, *, repeat, warmup=2, stream=False, budget=60.0, minimum=5, before=None):
         """`repeat` timed requests after `warmup`, fewer (at least `minimum`) when they would take
-        more than `budget` seconds, so a slow page cannot stretch the run beyond its bound."""
+        more than `budget` seconds, so a slow page cannot stretch the run beyond its bound.
+        `before()` runs before every request (e.g. a data change, so cached figures are recomputed)."""
+        before = before or (lambda: None)
         for _i in range(warmup):
+            before()
             self.get(session, path, stream=stream)
         samples, started = [], time.monotonic()
         while len(samples) < repeat and (len(samples) < minimum or time.monotonic() - started < budget):
+            before()
             samples.append(self.get(session, path, stream=stream))
         return summarise(samples)

@@ -51,20 +51,24 @@ def targets(results):
                 "met": ratio is not None and ratio <= 2,
             }
         )
-    compared = {
-        name: _ratio(entry["total_ms_median"], entry["admin"]["total_ms_median"])
-        for name, entry in lists.items()
-        if "admin" in entry and "error" not in entry["admin"]
-    }
-    if compared:
-        worst = max(compared, key=compared.get)
-        out.append(
-            {
-                "target": "list pages no slower than the admin changelist",
-                "value": f"worst {worst} {compared[worst]}×",
-                "met": all(r <= 1.0 for r in compared.values()),
-            }
-        )
+    for label, pick in [
+        ("", lambda entry: entry),
+        (" — first view after a data change", lambda entry: entry.get("after_change", {})),
+    ]:
+        compared = {
+            name: _ratio(pick(entry).get("total_ms_median"), entry["admin"]["total_ms_median"])
+            for name, entry in lists.items()
+            if "admin" in entry and "error" not in entry["admin"] and pick(entry).get("total_ms_median")
+        }
+        if compared:
+            worst = max(compared, key=compared.get)
+            out.append(
+                {
+                    "target": f"list pages no slower than the admin changelist{label}",
+                    "value": f"worst {worst} {compared[worst]}×",
+                    "met": all(r <= 1.0 for r in compared.values()),
+                }
+            )
     copies = {
         name: _ratio(e["wall_ms_median"], e["copy"]["wall_ms_median"])
         for name, e in exports.items()
@@ -95,7 +99,8 @@ def targets(results):
             {
                 "target": "municipal dashboard ≥ 25% of /healthz requests/s, zero errors",
                 "value": f"{ratio} ({throughput['municipal dashboard']['rps']} / "
-                f"{throughput['healthz']['rps']} rps, {errors} errors)",
+                f"{throughput['healthz']['rps']} rps, {errors} errors, "
+                f"{throughput['municipal dashboard'].get('data_changes', 0)} data changes during the run)",
                 "met": ratio is not None and ratio >= 0.25 and errors == 0,
             }
         )
@@ -125,7 +130,12 @@ def table(results):
         )
 
     for name, entry in results.get("dashboard", {}).items():
-        row(f"dashboard: {name}", entry, entry["path"])
+        comparison = entry["path"]
+        cached = entry.get("cached", {})
+        if "total_ms_median" in cached:
+            comparison += f"; cached {cached['total_ms_median']} ms (p95 {cached['total_ms_p95']})"
+            comparison += f", {cached['queries']} q"
+        row(f"dashboard: {name}", entry, comparison)
     for entry in results.get("lists", {}).values():
         comparison = f"{entry.get('rows', '?')} rows"
         if "error" in entry.get("admin", {}):
@@ -136,6 +146,10 @@ def table(results):
                 f"; admin {admin['total_ms_median']} ms, {admin['queries']} q, {admin.get('rows', '?')} rows"
                 f" → {_ratio(entry['total_ms_median'], admin['total_ms_median'])}×"
             )
+        after = entry.get("after_change", {})
+        if "total_ms_median" in after and "total_ms_median" in entry.get("admin", {}):
+            ratio = _ratio(after["total_ms_median"], entry["admin"]["total_ms_median"])
+            comparison += f"; after a data change {after['total_ms_median']} ms → {ratio}×"
         comparison += f"; queries 1/342 municipalities: {entry['queries_one_municipality']}/"
         comparison += f"{entry['queries_all_municipalities']}"
         row(f"list {entry['path']}", entry, comparison)
