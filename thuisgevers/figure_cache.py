@@ -67,6 +67,7 @@ def key(request, name, vary=()):
         "personal" if personal else "figures",
         _ids_text(scope.municipality_ids(request.user, personal=personal)),
         *(str(part) for part in vary),
+        ",".join(settings.QUOTA_COUNTING_KINDS),  # the one setting the figures depend on
         timezone.localdate().isoformat(),
         str(version()),
     ]

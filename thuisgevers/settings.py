@@ -197,6 +197,12 @@ STORAGES = {
     },
 }
 
+# Cached figures (thuisgevers.figure_cache): in each process's memory by default; a django-environ
+# cache URL (e.g. redis://127.0.0.1:6379/1) shares them between processes and servers. Either is
+# correct: the data version that invalidates them lives in the database.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+FIGURE_CACHE_SECONDS = env.int("FIGURE_CACHE_SECONDS", default=600)
+
 # --- Product settings (SPEC §5, §6) ---
 # Placement kinds that count as "realised" for the quota (SPEC §6).
 QUOTA_COUNTING_KINDS = env.list("QUOTA_COUNTING_KINDS", default=["har", "transit", "permanent"])
