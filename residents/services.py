@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -122,15 +122,21 @@ PERSONAL_FIELDS = {
 
 def households_due_for_anonymisation(*, today=None):
     """Households not yet anonymised, with no placement still running or planned, whose last
-    placement ended more than RETENTION_MONTHS ago. Households never placed are not selected."""
+    placement ended more than RETENTION_MONTHS ago — or, never placed at all, that were registered
+    more than RETENTION_MONTHS ago (decided here: SPEC §5 names the placed ones; a registration that
+    never led to a placement must not keep its personal data for ever either)."""
 
     today = today or timezone.localdate()
     cutoff = add_months(today, -settings.RETENTION_MONTHS)
+    placements = Placement.objects.filter(resident__household=OuterRef("pk"))
     return (
         Household.objects.active()
-        .exclude(residents__placements__end_date__isnull=True)
+        .exclude(Exists(placements.filter(end_date__isnull=True)))
         .annotate(last_end=Max("residents__placements__end_date"))
-        .filter(last_end__lt=cutoff)
+        .filter(
+            Q(last_end__lt=cutoff)
+            | Q(last_end__isnull=True, created_at__date__lt=cutoff) & ~Exists(placements)
+        )
         .order_by("pk")
     )
 

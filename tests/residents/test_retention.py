@@ -142,3 +142,22 @@ def test_household_with_a_running_placement_is_never_due_even_with_an_old_ended_
         household=household, property=_property(), kind="permanent", start_date=dt.date(2026, 1, 1)
     )
     assert list(households_due_for_anonymisation()) == []
+
+
+def test_households_never_placed_are_due_once_registered_long_ago(history):
+    from tests.factories import HouseholdFactory
+
+    old, recent = HouseholdFactory(), HouseholdFactory()
+    ResidentFactory(household=old, given_name="Nour")
+    Household.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=31 * (24 + 1)))
+    # Registered long ago, placed only from next month on: a planned placement keeps it.
+    planned = HouseholdFactory()
+    planned_resident = ResidentFactory(household=planned)
+    Household.objects.filter(pk=planned.pk).update(created_at=timezone.now() - dt.timedelta(days=31 * 30))
+    place_household(
+        household=planned, property=_property(), kind="har", start_date=TODAY + dt.timedelta(days=30)
+    )
+    assert planned_resident.placements.exists()
+    due = list(households_due_for_anonymisation())
+    assert due == sorted([history["due"], old], key=lambda h: h.pk)
+    assert recent not in due and planned not in due

@@ -14,7 +14,10 @@ from residents.services import anonymise_household, households_due_for_anonymisa
 
 
 class Command(BaseCommand):
-    help = "Anonymise households whose last placement ended more than RETENTION_MONTHS ago."
+    help = (
+        "Anonymise households whose last placement ended more than RETENTION_MONTHS ago, and households "
+        "registered more than RETENTION_MONTHS ago that were never placed."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--apply", action="store_true", help="Anonymise; without it a dry run.")
@@ -24,10 +27,10 @@ class Command(BaseCommand):
         residents = Resident.objects.filter(household__in=households).count()
         self.stdout.write(
             ngettext(
-                "%(count)s household (%(residents)s residents) ended its last placement more than "
-                "%(months)s months ago.",
-                "%(count)s households (%(residents)s residents) ended their last placement more than "
-                "%(months)s months ago.",
+                "%(count)s household (%(residents)s residents) ended its last placement, or was registered "
+                "without ever being placed, more than %(months)s months ago.",
+                "%(count)s households (%(residents)s residents) ended their last placement, or were "
+                "registered without ever being placed, more than %(months)s months ago.",
                 len(households),
             )
             % {"count": len(households), "residents": residents, "months": settings.RETENTION_MONTHS}
