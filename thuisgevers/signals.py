@@ -3,14 +3,28 @@
 These are product signals ("signalen"), computed on demand by queries — NOT Django's
 ``django.dispatch`` signals; nothing here is sent or received.
 
-Public API (stable; the reports use it for /reports/signals.csv)
------------------------------------------------------------------
-``open_signals(who, kinds=None, *, today=None, municipality_ids=ALL)`` -> ``list[Signal]``, sorted by
-    date, then kind and household reference. ``who`` is a user (households ``visible_to`` that user:
-    personal data, so a coordinator gets nothing) or a set/iterable of municipality ids or ``ALL``
-    (households linked to those municipalities — for callers that did their own access check).
-    ``municipality_ids`` narrows a user's signals further to households linked to those
-    municipalities. One query per requested kind.
+Public API (stable; the signals page and /reports/signals.csv use it)
+---------------------------------------------------------------------
+``signal_query(who, kinds=None, *, today=None, municipality_ids=ALL)`` -> ``SignalQuery``: the open
+    signals of ``kinds`` (default: all) in display order — by date (undated last), then kind in
+    ``KINDS`` order, then household reference — evaluated lazily in the database, never as one list
+    in Python. ``who`` is a user (households ``visible_to`` that user: personal data, so a
+    coordinator gets nothing) or a set/iterable of municipality ids or ``ALL`` (households linked to
+    those municipalities — for callers that did their own access check). ``municipality_ids``
+    narrows a user's signals further to households linked to those municipalities.
+    Every use runs ONE query that combines each kind's query (``UNION ALL``) and sorts in SQL:
+
+    - ``query[start:stop]`` -> ``list[Signal]``: one page, ``LIMIT``/``OFFSET``;
+    - ``query.page(number, per_page)`` -> a Django ``Page`` with ``Paginator.get_page`` semantics
+      (a bad number is page 1, beyond the end the last page): the page's rows and the counts per
+      kind in one query (one or two more only when the number is out of range);
+    - ``iter(query)`` / ``query.iterator(chunk_size)``: every signal, streamed through a
+      server-side cursor (chunked fetches on SQLite), so memory does not grow with the number;
+    - ``query.counts()`` -> ``{kind: n}`` for the requested kinds, ``query.count()`` their sum (no
+      ``len()``: ``list(query)`` would count first).
+``open_signals(who, kinds=None, *, today=None, municipality_ids=ALL)`` -> ``list[Signal]``: the same
+    signals as one list (``list(signal_query(...))``), for callers that need them all at once; one
+    query.
 ``signal_counts(who, *, today=None, municipality_ids=ALL)`` -> ``dict[kind, int]`` with every kind
     (zeros included), in ``KINDS`` order: counts only, fit for figures pages. One query per kind.
 ``KINDS`` — the kinds in display order; ``KIND_LABELS`` — their (lazy) labels.
@@ -29,17 +43,25 @@ The rules (all on ``today``; a placement is active from its start up to, not inc
   no later placement (no next home). Date: that end.
 - ``beyond_maximum``: an active HAR/transit placement beyond 12 months — planned or set to end more
   than 12 months after its start (``Placement.exceeds_maximum``), or still running more than 12
-  months after its start. Date: the start + 12 months.
+  months after its start. Date: the start + 12 months (``add_months``: 29 February + 12 months is
+  28 February).
 - ``reunification``: a household waiting for family reunification (expected members > 0, not yet
   arrived) whose current property has fewer free places today than the members expected. Date:
   the expected arrival (or the application date).
-- ``no_buddy``: a household with an active placement and no active buddy match. Date: the start of
-  its earliest active placement.
+- ``no_buddy``: a household with an active placement (any kind) and no active buddy match (the
+  households of ``figures.households_without_buddy``). Date: the start of its earliest active
+  placement.
+
+Each rule is one grouped query per kind (``_QUERIES``) giving ``(hh_id, date, n)`` per household;
+``SignalQuery`` combines them and adds the household's reference and municipality.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.db import NotSupportedError, connections
 from django.db.models import (
     Count,
     Exists,
@@ -56,9 +78,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from buddies.models import BuddyMatch
+from housing.models import Municipality
 from housing.scope import ALL
-from residents.models import Household, Placement, Resident, add_months
-from thuisgevers.figures import households_without_buddy_queryset
+from residents.models import Household, Placement, Resident
 
 CARE_GAP = "care_gap"
 ENDING_SOON = "ending_soon"
@@ -74,6 +97,7 @@ KIND_LABELS = {
     NO_BUDDY: _("Household without a buddy"),
 }
 ENDING_SOON_DAYS = 56
+CHUNK_SIZE = 2000
 
 
 @dataclass(frozen=True)
@@ -124,35 +148,12 @@ def _placements(households, today):
     ).active_on(today)
 
 
-def _per_household(placements, date_expression):
-    """Group placements per household, in the row shape every signal query returns."""
-    return (
-        placements.values(
-            hh_id=F("resident__household"),
-            hh_ref=F("resident__household__reference"),
-            m_id=F("resident__household__municipality"),
-            m_code=F("resident__household__municipality__cbs_code"),
-            m_name=F("resident__household__municipality__name"),
-        )
-        .annotate(n=Count("resident", distinct=True), date=date_expression)
-        .order_by()
-    )
+def _per_household(placements, date_expression, count=None):
+    """Group placements per household, in the row shape every kind's query returns: (hh_id, date, n).
 
-
-def _from_rows(kind, rows, date=lambda value: value):
-    return [
-        Signal(
-            kind=kind,
-            household_id=row["hh_id"],
-            household_reference=row["hh_ref"],
-            municipality_id=row["m_id"],
-            municipality_code=row["m_code"],
-            municipality_name=row["m_name"],
-            date=date(row["date"]),
-            count=row["n"],
-        )
-        for row in rows
-    ]
+    `n` is the number of residents concerned, or `count` for household-level signals."""
+    n = Count("resident", distinct=True) if count is None else Value(count, output_field=IntegerField())
+    return placements.values(hh_id=F("resident__household")).annotate(n=n, date=date_expression).order_by()
 
 
 def _care_gap(households, today):
@@ -186,6 +187,7 @@ def _beyond_maximum(households, today):
             | Q(start_number__lt=Value(today_number - 10000, output_field=IntegerField()))
         )
     )
+    # The date here is the earliest start; SignalQuery shows (and sorts on) start + 12 months.
     return _per_household(placements, Min("start_date"))
 
 
@@ -221,25 +223,16 @@ def _reunification(households, today):
 
 
 def _no_buddy(households, today):
-    first_active = (
-        Placement.objects.active_on(today)
-        .filter(resident__household=OuterRef("pk"))
-        .order_by("start_date")
-        .values("start_date")[:1]
+    # Grouping the active placements per household gives "has an active placement" and the earliest
+    # start in one pass; the same households as figures.households_without_buddy_queryset()
+    # (tested), without a correlated subquery per household for the date.
+    matched = BuddyMatch.objects.active_on(today).filter(household=OuterRef("resident__household"))
+    placements = (
+        Placement.objects.filter(resident__household__in=households.values("pk"))
+        .active_on(today)
+        .exclude(Exists(matched))
     )
-    return (
-        households_without_buddy_queryset(ALL, day=today, households=households)
-        .annotate(date=Subquery(first_active), n=Value(1, output_field=IntegerField()))
-        .values(
-            "date",
-            "n",
-            hh_id=F("pk"),
-            hh_ref=F("reference"),
-            m_id=F("municipality_id"),
-            m_code=F("municipality__cbs_code"),
-            m_name=F("municipality__name"),
-        )
-    )
+    return _per_household(placements, Min("start_date"), count=1)
 
 
 _QUERIES = {
@@ -249,18 +242,229 @@ _QUERIES = {
     REUNIFICATION: _reunification,
     NO_BUDDY: _no_buddy,
 }
-_DATES = {BEYOND_MAXIMUM: lambda start: add_months(start, Placement.MAX_TEMPORARY_MONTHS)}
+# Months added in SQL to a kind's date (see _add_months_sql).
+_MONTHS_AFTER = {BEYOND_MAXIMUM: Placement.MAX_TEMPORARY_MONTHS}
+
+
+def _add_months_sql(connection, column, months):
+    """SQL for `column` (a date) + `months`, clamped to the month's end exactly as add_months()."""
+    months = int(months)
+    if connection.vendor == "postgresql":
+        # date + interval clamps: 29 February + 12 months = 28 February.
+        return f"CAST({column} + INTERVAL '{months} months' AS date)"
+    if connection.vendor == "sqlite":
+        # date(d, '+N months') overflows into the next month (29 February → 1 March); the last day
+        # of the target month is the clamp. ISO date strings compare as dates.
+        return (
+            f"MIN(date({column}, '+{months} months'), "
+            f"date({column}, 'start of month', '+{months + 1} months', '-1 day'))"
+        )
+    raise NotSupportedError(f"signals: no month arithmetic for {connection.vendor}")
+
+
+def _as_date(value):
+    """SQLite returns dates from raw SQL as ISO text; PostgreSQL as dates."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
+
+
+class SignalQuery:
+    """The open signals of some kinds for some households, in display order, evaluated in SQL.
+
+    Built by `signal_query()`; see the module docstring. Nothing is fetched until it is sliced,
+    iterated or counted; the counts per kind are kept once known.
+    """
+
+    def __init__(self, households, kinds, today):
+        self.kinds = tuple(kinds)
+        self.today = today
+        self._households = households
+        self._counts = None
+        self._window = None  # (start, stop, rows) of the last page fetched
+
+    # --- SQL -----------------------------------------------------------------------------------
+
+    @property
+    def _connection(self):
+        return connections[self._households.db]
+
+    def _union(self):
+        """`WITH open_signal AS (…) `: every kind's rows (kind_order, hh_id, date, n), UNION ALL.
+
+        Returns (sql, params), or None when no kind can have rows (no households in scope)."""
+        connection = self._connection
+        parts, params = [], []
+        for kind in self.kinds:
+            queryset = _QUERIES[kind](self._households, self.today)
+            try:
+                sql, part_params = queryset.query.get_compiler(connection=connection).as_sql()
+            except EmptyResultSet:  # e.g. pk__in=[]: this kind has no rows
+                continue
+            date = "part.date"
+            if kind in _MONTHS_AFTER:
+                date = _add_months_sql(connection, date, _MONTHS_AFTER[kind])
+            order = KINDS.index(kind)  # an int of ours: safe to inline
+            parts.append(
+                f"SELECT {order} AS kind_order, part.hh_id AS hh_id, {date} AS date, part.n AS n "  # noqa: S608
+                f"FROM ({sql}) part"
+            )
+            params.extend(part_params)
+        if not parts:
+            return None
+        return f"WITH open_signal AS ({' UNION ALL '.join(parts)}) ", params
+
+    def _order_by(self, alias, first=""):
+        """Date (undated last), kind, household reference (in byte order, as Python sorts text)."""
+        reference = f"{alias}.hh_ref"
+        if self._connection.vendor == "postgresql":
+            reference += ' COLLATE "C"'
+        keys = [
+            f"CASE WHEN {alias}.date IS NULL THEN 1 ELSE 0 END",
+            f"{alias}.date",
+            f"{alias}.kind_order",
+            reference,
+        ]
+        return "ORDER BY " + ", ".join([first, *keys] if first else keys)
+
+    def _ordered(self):
+        """SELECT of every signal with its household and municipality, in display order."""
+        quote = self._connection.ops.quote_name
+        household, municipality = Household._meta, Municipality._meta
+
+        def column(meta, name):
+            return quote(meta.get_field(name).column)
+
+        joined = (
+            "SELECT s.kind_order, s.date, s.n, s.hh_id, "  # noqa: S608
+            f"h.{column(household, 'reference')} AS hh_ref, h.{column(household, 'municipality')} AS m_id, "
+            f"m.{column(municipality, 'cbs_code')} AS m_code, m.{column(municipality, 'name')} AS m_name "
+            f"FROM open_signal s "
+            f"JOIN {quote(household.db_table)} h ON h.{quote(household.pk.column)} = s.hh_id "
+            f"JOIN {quote(municipality.db_table)} m "
+            f"ON m.{quote(municipality.pk.column)} = h.{column(household, 'municipality')}"
+        )
+        return f"SELECT * FROM ({joined}) o {self._order_by('o')}"  # noqa: S608
+
+    def _signal(self, row):
+        order, date, n, hh_id, reference, m_id, m_code, m_name = row
+        return Signal(
+            kind=KINDS[order],
+            household_id=hh_id,
+            household_reference=reference,
+            municipality_id=m_id,
+            municipality_code=m_code,
+            municipality_name=m_name,
+            date=_as_date(date),
+            count=n,
+        )
+
+    def _execute(self, sql, params):
+        with self._connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    # --- use -----------------------------------------------------------------------------------
+
+    def counts(self):
+        """{kind: number of open signals} for the requested kinds, zeros included. One query."""
+        if self._counts is None:
+            union = self._union()
+            rows = []
+            if union is not None:
+                sql = f"{union[0]}SELECT kind_order, COUNT(*) FROM open_signal GROUP BY kind_order"  # noqa: S608
+                rows = self._execute(sql, union[1])
+            self._set_counts(rows)
+        return dict(self._counts)
+
+    def _set_counts(self, rows):
+        found = {KINDS[order]: n for order, n in rows}
+        self._counts = {kind: found.get(kind, 0) for kind in self.kinds}
+
+    def count(self):
+        return sum(self.counts().values())
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            if key < 0:
+                raise IndexError("negative indexing is not supported")
+            found = self[key : key + 1]
+            if not found:
+                raise IndexError(key)
+            return found[0]
+        start, stop = key.start or 0, key.stop
+        if key.step not in (None, 1) or start < 0 or (stop is not None and stop < 0):
+            raise ValueError("only forward slices without a step are supported")
+        if stop is None:
+            return list(self)[start:]
+        if self._window and self._window[0] <= start and stop <= self._window[1]:
+            window_start, _stop, rows = self._window
+            return rows[start - window_start : stop - window_start]
+        union = self._union()
+        if union is None or stop <= start:
+            return []
+        sql = f"{union[0]}{self._ordered()} LIMIT %s OFFSET %s"
+        return [self._signal(row) for row in self._execute(sql, (*union[1], stop - start, start))]
+
+    def _fetch_page_and_counts(self, start, stop):
+        """One query for the signals [start:stop] and the counts per kind; both are kept."""
+        union = self._union()
+        if union is None:
+            self._set_counts([])
+            self._window = (start, stop, [])
+            return
+        sql = (
+            f"{union[0]}SELECT * FROM ("  # noqa: S608
+            f"SELECT 0 AS counted, p.* FROM ({self._ordered()} LIMIT %s OFFSET %s) p UNION ALL "
+            "SELECT 1, kind_order, NULL, COUNT(*), NULL, NULL, NULL, NULL, NULL FROM open_signal "
+            f"GROUP BY kind_order) r {self._order_by('r', first='r.counted')}"
+        )
+        rows = self._execute(sql, (*union[1], stop - start, start))
+        self._set_counts([(row[1], row[3]) for row in rows if row[0] == 1])
+        self._window = (start, stop, [self._signal(row[1:]) for row in rows if row[0] == 0])
+
+    def page(self, number, per_page):
+        """Page `number` as Django's `Paginator.get_page` gives it (not a whole number → page 1,
+        beyond the end → the last page). The rows of the page asked for and the counts come from one
+        query, fetched before the Paginator asks; only an out-of-range number costs another."""
+        try:
+            wanted = int(number)
+        except (TypeError, ValueError):
+            wanted = 1
+        if wanted >= 1:
+            self._fetch_page_and_counts((wanted - 1) * per_page, wanted * per_page)
+        return Paginator(self, per_page).get_page(number)
+
+    def iterator(self, chunk_size=CHUNK_SIZE):
+        """Every signal in order, `chunk_size` rows at a time from one server-side cursor (as
+        `QuerySet.iterator()`, which also honours DISABLE_SERVER_SIDE_CURSORS)."""
+        union = self._union()
+        if union is None:
+            return
+        connection = self._connection
+        if connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
+            cursor = connection.cursor()
+        else:
+            cursor = connection.chunked_cursor()
+        with cursor:
+            cursor.execute(f"{union[0]}{self._ordered()}", union[1])
+            while rows := cursor.fetchmany(chunk_size):
+                for row in rows:
+                    yield self._signal(row)
+
+    def __iter__(self):
+        return self.iterator()
+
+
+def signal_query(who, kinds=None, *, today=None, municipality_ids=ALL):
+    """The open signals of `kinds` (default: all) for `who`, lazily; see the module docstring."""
+    today = today or timezone.localdate()
+    return SignalQuery(_households(who, municipality_ids), kinds or KINDS, today)
 
 
 def open_signals(who, kinds=None, *, today=None, municipality_ids=ALL):
-    """Every open signal of `kinds` (default: all) for `who`; see the module docstring."""
-    today = today or timezone.localdate()
-    households = _households(who, municipality_ids)
-    signals = []
-    for kind in kinds or KINDS:
-        signals.extend(_from_rows(kind, _QUERIES[kind](households, today), _DATES.get(kind, lambda v: v)))
-    signals.sort(key=lambda s: (s.date or dt.date.max, KINDS.index(s.kind), s.household_reference))
-    return signals
+    """Every open signal of `kinds` (default: all) for `who` as one list; see the module docstring."""
+    return list(signal_query(who, kinds, today=today, municipality_ids=municipality_ids))
 
 
 def signal_counts(who, *, today=None, municipality_ids=ALL):

@@ -24,7 +24,7 @@ from tests.factories import (
 
 # Budgets pinned from measurement (see the final report); they must not grow with the data.
 DASHBOARD_QUERIES = 21  # 20 to compute the figures + 1 for the data version (figure_cache)
-SIGNALS_QUERIES = 11
+SIGNALS_QUERIES = 7  # session, user, role, scope, municipalities, signals page + counts (1), log
 MUNICIPALITY_LIST_QUERIES = 9  # incl. the data version (figure_cache)
 MUNICIPALITY_DETAIL_QUERIES = 14
 REGION_QUERIES = 8
@@ -205,6 +205,64 @@ def test_signals_page_logs_the_households_shown(staff_groningen):
     (household,) = populate(municipality(GRONINGEN))
     client_for(staff_groningen).get("/signals/")
     assert AccessLogEntry.objects.filter(subject_reference=household.reference).exists()
+
+
+def _more_households(municipality_obj, count, *, start):
+    """Placed households with three signals each (care gap, ending soon, no buddy), no quota."""
+    prop = PropertyFactory(municipality=municipality_obj, capacity=count or 1)
+    for _ in range(count):
+        PlacementFactory(
+            resident=ResidentFactory(household=HouseholdFactory(municipality=municipality_obj)),
+            property=prop,
+            kind="har",
+            start_date=start,
+            planned_end=timezone.localdate() + dt.timedelta(days=30),
+        )
+
+
+def test_signals_page_shows_the_old_sorted_list_page_by_page_and_logs_each_page(staff_groningen):
+    from accesslog.models import AccessLogEntry
+    from tests.thuisgevers.signals_helpers import old_open_signals
+
+    today = timezone.localdate()
+    populate(municipality(GRONINGEN), households=40)
+    _more_households(municipality(GRONINGEN), 30, start=today - dt.timedelta(days=3))  # date ties
+    populate(municipality(UTRECHT), households=5)
+    client = client_for(staff_groningen)
+    for query, kinds in (("", None), ("kind=care_gap&", ["care_gap"]), ("kind=no_buddy&", ["no_buddy"])):
+        expected = old_open_signals(staff_groningen, kinds, today=today)
+        pages = -(-len(expected) // 50)
+        assert pages > 1
+        for number in range(1, pages + 1):
+            before = AccessLogEntry.objects.order_by("pk").last()
+            response = client.get(f"/signals/?{query}page={number}")
+            shown = list(response.context["page_obj"])
+            assert shown == expected[(number - 1) * 50 : number * 50]
+            assert response.context["total"] == len(expected)
+            logged = AccessLogEntry.objects.filter(pk__gt=before.pk if before else 0).values_list(
+                "subject_reference", flat=True
+            )
+            assert sorted(logged) == sorted({s.household_reference for s in shown})
+        for number, first in (("999", (pages - 1) * 50), ("0", (pages - 1) * 50), ("abc", 0)):
+            page = client.get(f"/signals/?{query}page={number}").context["page_obj"]
+            assert list(page) == expected[first : first + 50], number
+        counts = {kind: n for kind, _label, n in client.get(f"/signals/?{query}").context["kind_counts"]}
+        assert counts == {kind: sum(s.kind == kind for s in expected) for kind in counts}
+
+
+def test_signals_page_query_count_does_not_depend_on_the_number_of_signals(
+    staff_groningen, django_assert_num_queries
+):
+    client = client_for(staff_groningen)
+    populate(municipality(GRONINGEN), households=1)
+    client.get("/signals/")
+    for households in (0, 60):
+        _more_households(municipality(GRONINGEN), households, start=timezone.localdate())
+        for url in ("/signals/", "/signals/?kind=care_gap", f"/signals/?page={1 + households // 50}"):
+            with django_assert_num_queries(SIGNALS_QUERIES):
+                client.get(url)
+    with django_assert_num_queries(SIGNALS_QUERIES + 1):  # beyond the end: the last page, fetched again
+        assert client.get("/signals/?page=999").context["page_obj"].number == 4
 
 
 def test_municipality_list_filters_sorts_and_paginates(coordinator):

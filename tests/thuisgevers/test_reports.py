@@ -463,6 +463,36 @@ def test_signals_report_rows_match_open_signals_and_are_logged(client, staff_gro
     assert all(type(r[6]) is int for r in xrows[1:])
 
 
+def test_signals_export_streams_and_logs_each_household_once_before_its_rows(rf, staff_groningen, world):
+    from tests.thuisgevers.signals_helpers import old_open_signals
+    from thuisgevers.reports import tables
+    from thuisgevers.reports.params import parse_scope
+
+    for n in range(4):  # more signals and households than one batch of 2
+        household_with_placements(GRONINGEN, PropertyFactory(municipality=world["g"]), residents=1 + n % 2)
+    expected = old_open_signals(staff_groningen, today=PERIOD.reference_date())
+    request = rf.get("/reports/signals.csv")
+    request.user = staff_groningen
+    rows = tables.signal_rows(request, parse_scope(request, personal=True), log_batch=2)
+    assert inspect.isgenerator(rows), "a stream, not a list of every row"
+
+    def logged():
+        return list(AccessLogEntry.objects.order_by("pk").values_list("subject_reference", flat=True))
+
+    first = next(rows)
+    first_batch = {s.household_reference for s in expected[:2]}
+    assert sorted(logged()) == sorted(first_batch), "a batch's households are logged before its first row"
+    assert len(first) == len(tables.SIGNALS_HEADER)
+    rest = [first, *rows]
+    assert [(r[0], r[2], r[5], r[6]) for r in rest] == [
+        (s.kind, s.household_reference, s.date, s.count) for s in expected
+    ]
+    references = logged()
+    assert len(references) == len(set(references)), "each household once per export"
+    assert set(references) == {s.household_reference for s in expected}
+    assert len(references) < len(expected)  # households with several signals
+
+
 # --- index page -------------------------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ REGION_PERCENT_COLUMNS = (3, 4, 5)
 SIGNALS_HEADER = ("soort", "signaal", "huishouden", "gemeentecode", "gemeente", "datum", "aantal_bewoners")
 SIGNALS_PURPOSE = "report_signals"
 HOUSEHOLD_LABEL = "residents.household"
+LOG_BATCH = 2000
 
 
 def quota_rows(report_scope):
@@ -53,24 +54,40 @@ def region_rows(region, period):
         )
 
 
-def signal_rows(request, report_scope):
+def signal_rows(request, report_scope, *, log_batch=LOG_BATCH):
     """Signals open on the period's reference date (today for the current period), for the
     households the user may see; narrowed to households linked to the chosen municipality or
-    region. The households are written to the access log before the first row leaves."""
+    region. Streamed in display order from one query (`signals.signal_query`); before each batch of
+    `log_batch` rows leaves, its households not logged yet are written to the access log — so every
+    household exported is logged once, and never after its row was sent."""
     municipality_ids = report_scope.municipalities.values("pk") if report_scope.filtered else figures.ALL
-    open_now = signals.open_signals(
+    found = signals.signal_query(
         request.user, today=report_scope.period.reference_date(), municipality_ids=municipality_ids
     )
-    log_access(
-        request,
-        "export",
-        ((HOUSEHOLD_LABEL, s.household_id, s.household_reference) for s in open_now),
-        purpose=SIGNALS_PURPOSE,
-    )
-    for signal in open_now:
+    labels = {kind: str(label) for kind, label in signals.KIND_LABELS.items()}  # translated once
+    logged = set()  # household ids: a few MB at national scale, where the rows would be far more
+    batch = []
+    for signal in found.iterator(chunk_size=log_batch):
+        batch.append(signal)
+        if len(batch) >= log_batch:
+            yield from _logged_rows(request, batch, logged, labels)
+            batch = []
+    if batch:
+        yield from _logged_rows(request, batch, logged, labels)
+
+
+def _logged_rows(request, batch, logged, labels):
+    subjects = {}
+    for signal in batch:
+        if signal.household_id not in logged:
+            subjects[signal.household_id] = (HOUSEHOLD_LABEL, signal.household_id, signal.household_reference)
+    if subjects:
+        log_access(request, "export", subjects.values(), purpose=SIGNALS_PURPOSE)
+        logged.update(subjects)
+    for signal in batch:
         yield (
             signal.kind,
-            str(signal.label),
+            labels[signal.kind],
             signal.household_reference,
             signal.municipality_code,
             signal.municipality_name,
