@@ -64,8 +64,10 @@ from django.core.paginator import Paginator
 from django.db import NotSupportedError, connections
 from django.db.models import (
     Count,
+    DateField,
     Exists,
     F,
+    Func,
     IntegerField,
     Min,
     OuterRef,
@@ -73,7 +75,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -133,13 +135,32 @@ def _households(who, municipality_ids):
     return households.active()
 
 
-def _date_number(prefix=""):
-    """yyyymmdd as an integer, portable across SQLite and PostgreSQL."""
-    return (
-        ExtractYear(f"{prefix}start_date") * 10000
-        + ExtractMonth(f"{prefix}start_date") * 100
-        + ExtractDay(f"{prefix}start_date")
-    )
+class _AddMonths(Func):
+    """A date plus whole months in SQL, clamped to the month's end exactly as ``add_months()``
+    (31 January + 1 month = 28/29 February; 29 February + 12 months = 28 February)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, months):
+        super().__init__(expression)
+        self.months = int(months)  # inlined in the SQL: an int of ours, never user input
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # date + interval clamps to the end of the month.
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST(({sql}) + INTERVAL '{self.months} months' AS date)", params
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # date(d, '+N months') overflows into the next month (29 February → 1 March); the last day
+        # of the target month clamps it. ISO date strings compare as dates.
+        sql, params = compiler.compile(self.source_expressions[0])
+        months = self.months
+        shifted = f"date({sql}, '+{months} months')"
+        month_end = f"date({sql}, 'start of month', '+{months + 1} months', '-1 day')"
+        return f"MIN({shifted}, {month_end})", (*params, *params)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        raise NotSupportedError(f"signals: no month arithmetic for {connection.vendor}")
 
 
 def _placements(households, today):
@@ -173,22 +194,17 @@ def _ending_soon(households, today):
 
 
 def _beyond_maximum(households, today):
-    # (end.year − 1, end.month, end.day) > (start.year, start.month, start.day) is exactly
-    # "end > start + 12 months" of add_months(), 29 February included; as yyyymmdd numbers:
-    # end_number > start_number + 10000.
-    end = Coalesce("end_date", "planned_end")
-    end_number = ExtractYear(end) * 10000 + ExtractMonth(end) * 100 + ExtractDay(end)
-    today_number = today.year * 10000 + today.month * 100 + today.day
+    # "limit" is start + 12 months as add_months() computes it, so "end > limit" is exactly
+    # Placement.exceeds_maximum() and "limit < today" still running beyond 12 months.
     placements = (
         _placements(households, today)
-        .annotate(start_number=_date_number(), end_number=end_number)
-        .filter(
-            Q(end_number__gt=F("start_number") + 10000)
-            | Q(start_number__lt=Value(today_number - 10000, output_field=IntegerField()))
+        .annotate(
+            ends=Coalesce("end_date", "planned_end"),
+            limit=_AddMonths("start_date", Placement.MAX_TEMPORARY_MONTHS),
         )
+        .filter(Q(ends__gt=F("limit")) | Q(limit__lt=today))
     )
-    # The date here is the earliest start; SignalQuery shows (and sorts on) start + 12 months.
-    return _per_household(placements, Min("start_date"))
+    return _per_household(placements, Min("limit"))
 
 
 def _reunification(households, today):
@@ -242,24 +258,6 @@ _QUERIES = {
     REUNIFICATION: _reunification,
     NO_BUDDY: _no_buddy,
 }
-# Months added in SQL to a kind's date (see _add_months_sql).
-_MONTHS_AFTER = {BEYOND_MAXIMUM: Placement.MAX_TEMPORARY_MONTHS}
-
-
-def _add_months_sql(connection, column, months):
-    """SQL for `column` (a date) + `months`, clamped to the month's end exactly as add_months()."""
-    months = int(months)
-    if connection.vendor == "postgresql":
-        # date + interval clamps: 29 February + 12 months = 28 February.
-        return f"CAST({column} + INTERVAL '{months} months' AS date)"
-    if connection.vendor == "sqlite":
-        # date(d, '+N months') overflows into the next month (29 February → 1 March); the last day
-        # of the target month is the clamp. ISO date strings compare as dates.
-        return (
-            f"MIN(date({column}, '+{months} months'), "
-            f"date({column}, 'start of month', '+{months + 1} months', '-1 day'))"
-        )
-    raise NotSupportedError(f"signals: no month arithmetic for {connection.vendor}")
 
 
 def _as_date(value):
@@ -301,12 +299,9 @@ class SignalQuery:
                 sql, part_params = queryset.query.get_compiler(connection=connection).as_sql()
             except EmptyResultSet:  # e.g. pk__in=[]: this kind has no rows
                 continue
-            date = "part.date"
-            if kind in _MONTHS_AFTER:
-                date = _add_months_sql(connection, date, _MONTHS_AFTER[kind])
             order = KINDS.index(kind)  # an int of ours: safe to inline
             parts.append(
-                f"SELECT {order} AS kind_order, part.hh_id AS hh_id, {date} AS date, part.n AS n "  # noqa: S608
+                f"SELECT {order} AS kind_order, part.hh_id AS hh_id, part.date AS date, part.n AS n "  # noqa: S608
                 f"FROM ({sql}) part"
             )
             params.extend(part_params)

@@ -1,7 +1,7 @@
 """The signals as thuisgevers.signals built them before issue 7, as the oracle for the SQL version.
 
-Every kind's rows as `Signal`s in Python (one ORM query per kind, dates converted by the ORM, the
-beyond-maximum date by `add_months`), sorted in Python by (date, undated last; kind; reference).
+Every kind's rows as `Signal`s in Python (one ORM query per kind, the rule's own query, dates
+converted by the ORM), sorted in Python by (date, undated last; kind; reference).
 The SQL version (`signal_query`) must give exactly this list, in this order, in every slice, page
 and stream.
 """
@@ -9,9 +9,9 @@ and stream.
 import datetime as dt
 
 from housing.scope import ALL
-from residents.models import Household, add_months
+from residents.models import Household
 from thuisgevers import signals
-from thuisgevers.signals import BEYOND_MAXIMUM, KINDS, Signal
+from thuisgevers.signals import KINDS, Signal
 
 
 def old_open_signals(who, kinds=None, *, today, municipality_ids=ALL):
@@ -23,8 +23,6 @@ def old_open_signals(who, kinds=None, *, today, municipality_ids=ALL):
         for row in rows:
             household = linked[row["hh_id"]]
             date = row["date"]
-            if kind == BEYOND_MAXIMUM:
-                date = add_months(date, 12)
             found.append(
                 Signal(
                     kind=kind,
