@@ -12,6 +12,11 @@ attribute is used). Never pass names or V-numbers: the reference is the only ide
 keeps. `residents.access.subjects_for_households()` builds the tuples for whole households in one
 query. One row is written per subject, in one bulk insert; the call returns the number of rows.
 
+For many subjects at once (an export), `log_access_query(request, action, queryset, purpose=...)`
+logs every record of a queryset in one `INSERT … SELECT`: the records never pass through Python, so
+logging 2,000 or 100,000 subjects is one statement. The rows are the same as `log_access` writes for
+`(model label, pk, reference)` of each record.
+
 `action` is one of `AccessLogEntry.Action` (view, list, export, print, subject_access); anything else
 is a programming error and raises ValueError. If writing fails the exception propagates: a page that
 cannot account for its look at personal data must not show it (NEN 7513).
@@ -26,7 +31,11 @@ import logging
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models, router
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Coalesce, Left
+from django.utils import timezone
 
 from accesslog.models import AccessLogEntry
 
@@ -123,6 +132,52 @@ def log_access(request, action, subjects, *, purpose="", result="success"):
         )
     AccessLogEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
     return len(entries)
+
+
+def log_access_query(request, action, queryset, *, purpose="", result="success", reference="reference"):
+    """Write one access-log row per record of `queryset` in one INSERT … SELECT; returns the number.
+
+    The subjects are the queryset's own records (model label, pk as text, and the field or lookup
+    path `reference` as pseudonymous reference, cut to 40 characters), each once: its ordering is
+    dropped and its rows made distinct. All other fields are those `log_access` writes, with one
+    `occurred_at` for the whole statement. The queryset must live in the access log's database.
+    """
+    base = _base(request, action, purpose, result)
+    using = router.db_for_write(AccessLogEntry)
+    connection = connections[using]
+    subjects = (
+        queryset.using(using)
+        .order_by()
+        .values_list(Cast("pk", CharField()), Coalesce(Left(reference, 40), Value("")))
+        .distinct()
+    )
+    try:
+        subject_sql, subject_params = subjects.query.get_compiler(using).as_sql()
+    except EmptyResultSet:  # e.g. pk__in=[]: nothing to log
+        return 0
+    actor = base.pop("actor")
+    fixed = {
+        "occurred_at": timezone.now(),
+        "actor": actor.pk if actor is not None else None,
+        "subject_type": queryset.model._meta.label_lower,
+        **base,
+    }
+    meta = AccessLogEntry._meta
+    columns, params = [], []
+    for name, value in fixed.items():
+        field = meta.get_field(name)
+        columns.append(field.column)
+        params.append(field.get_db_prep_save(value, connection))
+    columns += [meta.get_field("subject_id").column, meta.get_field("subject_reference").column]
+    quote = connection.ops.quote_name
+    # Names from model meta, values as parameters, the subquery compiled by Django.
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
+        f"SELECT {', '.join(['%s'] * len(params))}, subject.* FROM ({subject_sql}) subject"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, *subject_params))
+        return cursor.rowcount
 
 
 def log_refused(request, subject_type, subject_id="", *, action="view", purpose=""):

@@ -5,9 +5,10 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test import RequestFactory
 
-from accesslog.log import log_access, log_refused
+from accesslog.log import log_access, log_access_query, log_refused
 from accesslog.models import AccessLogEntry
 from housing import scope
+from residents.models import Household, Resident
 from tests.factories import GRONINGEN, ResidentFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +76,73 @@ def test_log_access_uses_bulk_insert(request_of, staff_groningen, django_assert_
     with django_assert_max_num_queries(2):
         log_access(request_of(staff_groningen), "export", subjects)
     assert AccessLogEntry.objects.count() == 60
+
+
+def _fields(entry):
+    return {
+        f.name: getattr(entry, f.name)
+        for f in AccessLogEntry._meta.fields
+        if f.name not in ("id", "occurred_at")
+    }
+
+
+def test_log_access_query_writes_the_rows_log_access_writes_in_one_statement(
+    request_of, staff_groningen, django_assert_num_queries
+):
+    residents = [ResidentFactory() for _ in range(3)]
+    request = request_of(staff_groningen, path="/reports/placements.csv?period=2026-H2")
+    queryset = Resident.objects.filter(pk__in=[r.pk for r in residents[:2]])
+    with django_assert_num_queries(1):
+        written = log_access_query(request, "export", queryset, purpose="report_placements")
+    assert written == 2
+    by_query = {e.subject_id: e for e in AccessLogEntry.objects.all()}
+    assert set(by_query) == {str(r.pk) for r in residents[:2]}
+    log_access(request, "export", residents[:2], purpose="report_placements")
+    for entry in AccessLogEntry.objects.exclude(pk__in=[e.pk for e in by_query.values()]):
+        assert _fields(entry) == _fields(by_query[entry.subject_id])
+        assert abs(entry.occurred_at - by_query[entry.subject_id].occurred_at).total_seconds() < 60
+    entry = by_query[str(residents[0].pk)]
+    assert (entry.subject_type, entry.subject_reference) == ("residents.resident", residents[0].reference)
+    assert (entry.actor, entry.client_address, entry.request_method) == (staff_groningen, "192.0.2.10", "GET")
+    assert entry.request_path == "/reports/placements.csv?period=2026-H2"
+
+
+def test_log_access_query_logs_each_record_once_and_nothing_for_an_empty_queryset(
+    request_of, staff_groningen
+):
+    resident = ResidentFactory()
+    ResidentFactory(household=resident.household)
+    request = request_of(staff_groningen)
+    # A join that repeats the household once per resident.
+    twice = Household.objects.filter(residents__household=resident.household)
+    assert twice.count() == 2
+    assert log_access_query(request, "view", twice) == 1
+    entry = AccessLogEntry.objects.get()
+    assert (entry.subject_type, entry.subject_id) == ("residents.household", str(resident.household.pk))
+    assert entry.subject_reference == resident.household.reference
+    assert log_access_query(request, "view", Resident.objects.none()) == 0
+    assert log_access_query(request, "view", Resident.objects.filter(pk__in=[])) == 0
+    assert AccessLogEntry.objects.count() == 1
+
+
+def test_log_access_query_without_a_signed_in_user_or_address(rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    resident = ResidentFactory()
+    request = rf.get("/", REMOTE_ADDR="")
+    request.user = AnonymousUser()
+    assert log_access_query(request, "view", Resident.objects.all()) == 1
+    assert log_access_query(None, "view", Resident.objects.all(), result="error") == 1
+    first, second = AccessLogEntry.objects.order_by("id")
+    assert (first.actor, first.actor_username, first.client_address) == (None, "", None)
+    assert (second.request_path, second.request_method, second.result) == ("", "", "error")
+    assert first.request_id != second.request_id
+    assert {first.subject_reference, second.subject_reference} == {resident.reference}
+
+
+def test_log_access_query_refuses_an_unknown_action(request_of, staff_groningen):
+    with pytest.raises(ValueError, match="Unknown access log action"):
+        log_access_query(request_of(staff_groningen), "peek", Resident.objects.all())
 
 
 def test_unknown_action_is_a_programming_error(request_of, staff_groningen):

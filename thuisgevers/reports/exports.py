@@ -2,9 +2,10 @@
 
 Every report is a header row plus an iterable of rows (tuples of str, int, float, Decimal, date or
 None). The rows are never collected in a list: CSV is encoded line by line into a
-`StreamingHttpResponse`; XLSX goes through openpyxl's write-only workbook (rows are written to a
-temporary file as they come) and is then sent as a `FileResponse` from that file. Memory therefore
-stays flat however many rows a queryset iterator yields.
+`StreamingHttpResponse` (or batch by batch for exports of many rows, `csv_batch_response`); XLSX goes
+through openpyxl's write-only workbook (rows are written to a temporary file as they come) and is
+then sent as a `FileResponse` from that file. Memory therefore stays flat however many rows a
+queryset iterator yields.
 
 Formula injection is neutralised in one place, `neutralise()`, used by both formats.
 """
@@ -12,6 +13,7 @@ Formula injection is neutralised in one place, `neutralise()`, used by both form
 import csv
 import datetime as dt
 import decimal
+import io
 import tempfile
 
 from django.http import FileResponse, StreamingHttpResponse
@@ -69,10 +71,40 @@ def csv_lines(header, rows):
         yield writer.writerow([_csv_value(v) for v in row]).encode("utf-8")
 
 
-def csv_response(filename, header, rows):
-    response = StreamingHttpResponse(csv_lines(header, rows), content_type=CSV_CONTENT_TYPE)
+def csv_batch_lines(header, batches):
+    """CSV in one chunk per batch of rows, for exports of many rows.
+
+    Unlike `csv_lines`, the cells go to the csv module as they are: None is an empty cell and any
+    other value its `str()` (a date is ISO yyyy-mm-dd). The caller applies `neutralise` to text that
+    users type and passes only values whose `str()` is their CSV form (no floats, booleans or
+    datetimes). For such rows the bytes are those of `csv_lines`.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow([neutralise(h) for h in header])
+    yield (BOM + buffer.getvalue()).encode("utf-8")
+    for batch in batches:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows(batch)
+        yield buffer.getvalue().encode("utf-8")
+
+
+def _attachment(response, filename):
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
+
+
+def csv_response(filename, header, rows):
+    return _attachment(
+        StreamingHttpResponse(csv_lines(header, rows), content_type=CSV_CONTENT_TYPE), filename
+    )
+
+
+def csv_batch_response(filename, header, batches):
+    """A streamed CSV from lists of rows (see `csv_batch_lines`)."""
+    lines = csv_batch_lines(header, batches)
+    return _attachment(StreamingHttpResponse(lines, content_type=CSV_CONTENT_TYPE), filename)
 
 
 def _xlsx_cell(ws, value, percent=False):

@@ -17,7 +17,7 @@ from housing.periods import Period
 from thuisgevers.access import figures_view, personal_data_view
 from thuisgevers.reports import evidence, placements, progress, tables
 from thuisgevers.reports.college_proposal import DOCX_CONTENT_TYPE, render_docx
-from thuisgevers.reports.exports import export_response
+from thuisgevers.reports.exports import csv_batch_response, export_response
 from thuisgevers.reports.params import BadParameter, parse_period, parse_scope
 
 
@@ -121,12 +121,11 @@ def evidence_export(request, fmt):
 def placements_export(request, fmt):
     report_scope = parse_scope(request, personal=True)
     queryset = placements.placements_queryset(request.user, report_scope)
+    filename = _filename("plaatsingen", report_scope)
+    if fmt == "csv":
+        return csv_batch_response(filename, placements.HEADER, placements.csv_batches(request, queryset))
     return export_response(
-        fmt,
-        _filename("plaatsingen", report_scope),
-        placements.HEADER,
-        placements.logged_rows(request, queryset),
-        title=_("Placements"),
+        fmt, filename, placements.HEADER, placements.logged_rows(request, queryset), title=_("Placements")
     )
 
 
