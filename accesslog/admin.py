@@ -21,12 +21,17 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
         "purpose",
     )
     list_filter = ("action", "result", "subject_type", "occurred_at")
-    search_fields = ("=actor_username", "=subject_reference", "=subject_id")
+    # Exact matches: references are stored in capitals, so the search term is put in capitals and
+    # the reference index is used (a case-insensitive match could not use it).
+    search_fields = ("=actor_username", "subject_reference__exact", "=subject_id")
     date_hierarchy = "occurred_at"
     list_select_related = False
     show_full_result_count = False
     actions = None
     readonly_fields = [f.name for f in AccessLogEntry._meta.fields]
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term.strip().upper())
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.has_perm("accesslog.view_accesslogentry")

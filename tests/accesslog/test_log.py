@@ -224,3 +224,15 @@ def test_admin_search_on_the_access_log_does_not_crash(client, request_of, staff
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     for term in ("BW-AAAA2222", "groningen", "not a uuid", "12"):
         assert client.get("/admin/accesslog/accesslogentry/", {"q": term}).status_code == 200
+
+
+def test_admin_search_finds_a_lower_case_reference_and_a_user_name(client, request_of, staff_groningen):
+    from tests.factories import UserFactory
+
+    log_access(request_of(staff_groningen), "view", [("residents.resident", 1, "BW-AAAA2222")])
+    log_access(request_of(staff_groningen), "view", [("residents.resident", 2, "BW-BBBB3333")])
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    found = client.get("/admin/accesslog/accesslogentry/", {"q": " bw-aaaa2222 "})
+    assert [e.subject_reference for e in found.context["cl"].result_list] == ["BW-AAAA2222"]
+    by_user = client.get("/admin/accesslog/accesslogentry/", {"q": staff_groningen.username.upper()})
+    assert len(by_user.context["cl"].result_list) == 2
