@@ -572,17 +572,22 @@ def test_signals_report_rows_match_open_signals_and_are_logged(client, staff_gro
     assert all(type(r[6]) is int for r in xrows[1:])
 
 
+def _signals_request(rf, user):
+    from thuisgevers.reports.params import parse_scope
+
+    request = rf.get("/reports/signals.csv")
+    request.user = user
+    return request, parse_scope(request, personal=True)
+
+
 def test_signals_export_streams_and_logs_each_household_once_before_its_rows(rf, staff_groningen, world):
     from tests.thuisgevers.signals_helpers import old_open_signals
     from thuisgevers.reports import tables
-    from thuisgevers.reports.params import parse_scope
 
     for n in range(4):  # more signals and households than one batch of 2
         household_with_placements(GRONINGEN, PropertyFactory(municipality=world["g"]), residents=1 + n % 2)
     expected = old_open_signals(staff_groningen, today=PERIOD.reference_date())
-    request = rf.get("/reports/signals.csv")
-    request.user = staff_groningen
-    rows = tables.signal_rows(request, parse_scope(request, personal=True), log_batch=2)
+    rows = tables.signal_rows(*_signals_request(rf, staff_groningen), batch_size=2)
     assert inspect.isgenerator(rows), "a stream, not a list of every row"
 
     def logged():
@@ -600,6 +605,32 @@ def test_signals_export_streams_and_logs_each_household_once_before_its_rows(rf,
     assert len(references) == len(set(references)), "each household once per export"
     assert set(references) == {s.household_reference for s in expected}
     assert len(references) < len(expected)  # households with several signals
+    entry = AccessLogEntry.objects.first()
+    assert (entry.subject_type, entry.action, entry.purpose) == (
+        "residents.household",
+        "export",
+        "report_signals",
+    )
+
+
+def test_signals_csv_batches_are_the_bytes_of_the_generic_csv(rf, staff_groningen, world):
+    from thuisgevers.reports import tables
+    from thuisgevers.reports.exports import csv_batch_lines, csv_lines
+
+    municipality_obj = world["g"]
+    municipality_obj.name = "=HYPERLINK(1)"  # free text: neutralised in both
+    municipality_obj.save()
+    for n in range(3):
+        household_with_placements(
+            GRONINGEN, PropertyFactory(municipality=municipality_obj), residents=1 + n % 2
+        )
+    request, report_scope = _signals_request(rf, staff_groningen)
+    generic = b"".join(csv_lines(tables.SIGNALS_HEADER, tables.signal_rows(request, report_scope)))
+    batched = b"".join(
+        csv_batch_lines(tables.SIGNALS_HEADER, tables.signal_csv_batches(request, report_scope, batch_size=2))
+    )
+    assert batched == generic
+    assert b"'=HYPERLINK(1)" in batched and generic.count(b"\r\n") > 4
 
 
 # --- index page -------------------------------------------------------------------------------

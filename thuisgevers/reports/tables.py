@@ -3,10 +3,16 @@
 The numbers come from `thuisgevers.figures` and the open signals from `thuisgevers.signals`, the
 same modules the dashboard uses, so an export always agrees with the screen. This module only
 turns their results into rows in the stable column order of the Dutch headers.
+
+The signals report is personal data: its rows are streamed in batches from one query (memory stays
+flat) and each batch's households are written to the access log before the batch leaves
+(`signal_batches`); CSV goes batch by batch through `exports.csv_batch_response`, XLSX row by row.
 """
 
-from accesslog.log import log_access
+from accesslog.log import log_access_query
+from residents.models import Household
 from thuisgevers import figures, signals
+from thuisgevers.reports.exports import neutralise
 
 QUOTA_HEADER = (
     "gemeentecode",
@@ -54,43 +60,73 @@ def region_rows(region, period):
         )
 
 
-def signal_rows(request, report_scope, *, log_batch=LOG_BATCH):
-    """Signals open on the period's reference date (today for the current period), for the
-    households the user may see; narrowed to households linked to the chosen municipality or
-    region. Streamed in display order from one query (`signals.signal_query`); before each batch of
-    `log_batch` rows leaves, its households not logged yet are written to the access log — so every
-    household exported is logged once, and never after its row was sent."""
+def signal_batches(request, report_scope, *, batch_size=LOG_BATCH):
+    """Lists of the open signals for the signals report, in display order.
+
+    Signals open on the period's reference date (today for the current period), for the households
+    the user may see; narrowed to households linked to the chosen municipality or region. Read from
+    one query (`signals.signal_query`) `batch_size` at a time; before a batch is handed out, its
+    households not logged yet are written to the access log in one INSERT … SELECT — so every
+    household exported is logged once, and never after a row showing it was sent."""
     municipality_ids = report_scope.municipalities.values("pk") if report_scope.filtered else figures.ALL
     found = signals.signal_query(
         request.user, today=report_scope.period.reference_date(), municipality_ids=municipality_ids
     )
-    labels = {kind: str(label) for kind, label in signals.KIND_LABELS.items()}  # translated once
     logged = set()  # household ids: a few MB at national scale, where the rows would be far more
     batch = []
-    for signal in found.iterator(chunk_size=log_batch):
+    for signal in found.iterator(chunk_size=batch_size):
         batch.append(signal)
-        if len(batch) >= log_batch:
-            yield from _logged_rows(request, batch, logged, labels)
+        if len(batch) >= batch_size:
+            _log_households(request, batch, logged)
+            yield batch
             batch = []
     if batch:
-        yield from _logged_rows(request, batch, logged, labels)
+        _log_households(request, batch, logged)
+        yield batch
 
 
-def _logged_rows(request, batch, logged, labels):
-    subjects = {}
-    for signal in batch:
-        if signal.household_id not in logged:
-            subjects[signal.household_id] = (HOUSEHOLD_LABEL, signal.household_id, signal.household_reference)
-    if subjects:
-        log_access(request, "export", subjects.values(), purpose=SIGNALS_PURPOSE)
-        logged.update(subjects)
-    for signal in batch:
-        yield (
-            signal.kind,
-            labels[signal.kind],
-            signal.household_reference,
-            signal.municipality_code,
-            signal.municipality_name,
-            signal.date,
-            signal.count,
-        )
+def _log_households(request, batch, logged):
+    new = {signal.household_id for signal in batch} - logged
+    if new:
+        log_access_query(request, "export", Household.objects.filter(pk__in=new), purpose=SIGNALS_PURPOSE)
+        logged |= new
+
+
+def _labels():
+    """The kinds' labels in the request's language, translated once per export."""
+    return {kind: neutralise(str(label)) for kind, label in signals.KIND_LABELS.items()}
+
+
+def signal_rows(request, report_scope, *, batch_size=LOG_BATCH):
+    """Rows of the signals report (typed: dates and ints), logged batch by batch."""
+    labels = _labels()
+    for batch in signal_batches(request, report_scope, batch_size=batch_size):
+        for signal in batch:
+            yield (
+                signal.kind,
+                labels[signal.kind],
+                signal.household_reference,
+                signal.municipality_code,
+                signal.municipality_name,
+                signal.date,
+                signal.count,
+            )
+
+
+def signal_csv_batches(request, report_scope, *, batch_size=LOG_BATCH):
+    """Lists of CSV rows for `exports.csv_batch_response`, logged batch by batch: the cells are
+    those `signal_rows` gives, with the one free text (the municipality name) neutralised."""
+    labels = _labels()
+    for batch in signal_batches(request, report_scope, batch_size=batch_size):
+        yield [
+            (
+                signal.kind,
+                labels[signal.kind],
+                signal.household_reference,
+                signal.municipality_code,
+                neutralise(signal.municipality_name),
+                signal.date,
+                signal.count,
+            )
+            for signal in batch
+        ]

@@ -133,12 +133,13 @@ def placements_export(request, fmt):
 @handles_bad_parameters
 def signals_export(request, fmt):
     report_scope = parse_scope(request, personal=True)
+    filename = _filename("signalen", report_scope)
+    if fmt == "csv":
+        return csv_batch_response(
+            filename, tables.SIGNALS_HEADER, tables.signal_csv_batches(request, report_scope)
+        )
     return export_response(
-        fmt,
-        _filename("signalen", report_scope),
-        tables.SIGNALS_HEADER,
-        tables.signal_rows(request, report_scope),
-        title=_("Signals"),
+        fmt, filename, tables.SIGNALS_HEADER, tables.signal_rows(request, report_scope), title=_("Signals")
     )
 
 
