@@ -100,6 +100,7 @@ KIND_LABELS = {
 }
 ENDING_SOON_DAYS = 56
 CHUNK_SIZE = 2000
+_MAX_OFFSET = 2**31 - 1  # LIMIT/OFFSET stay in range on every database
 
 
 @dataclass(frozen=True)
@@ -426,7 +427,7 @@ class SignalQuery:
             wanted = int(number)
         except (TypeError, ValueError):
             wanted = 1
-        if wanted >= 1:
+        if wanted >= 1 and wanted * per_page <= _MAX_OFFSET:  # larger: no page of signals, the last
             self._fetch_page_and_counts((wanted - 1) * per_page, wanted * per_page)
         return Paginator(self, per_page).get_page(number)
 

@@ -243,7 +243,8 @@ def test_signals_page_shows_the_old_sorted_list_page_by_page_and_logs_each_page(
                 "subject_reference", flat=True
             )
             assert sorted(logged) == sorted({s.household_reference for s in shown})
-        for number, first in (("999", (pages - 1) * 50), ("0", (pages - 1) * 50), ("abc", 0)):
+        last = (pages - 1) * 50
+        for number, first in (("999", last), ("0", last), ("9" * 25, last), ("abc", 0), ("1.5", 0)):
             page = client.get(f"/signals/?{query}page={number}").context["page_obj"]
             assert list(page) == expected[first : first + 50], number
         counts = {kind: n for kind, _label, n in client.get(f"/signals/?{query}").context["kind_counts"]}
