@@ -12,12 +12,13 @@ Public API (stable; the signals page and /reports/signals.csv use it)
     coordinator gets nothing) or a set/iterable of municipality ids or ``ALL`` (households linked to
     those municipalities — for callers that did their own access check). ``municipality_ids``
     narrows a user's signals further to households linked to those municipalities.
-    Every use runs ONE query that combines each kind's query (``UNION ALL``) and sorts in SQL:
+    Each use below runs ONE query that combines every kind's query (``UNION ALL``), adds household
+    and municipality once and sorts in SQL (PostgreSQL and SQLite):
 
     - ``query[start:stop]`` -> ``list[Signal]``: one page, ``LIMIT``/``OFFSET``;
     - ``query.page(number, per_page)`` -> a Django ``Page`` with ``Paginator.get_page`` semantics
-      (a bad number is page 1, beyond the end the last page): the page's rows and the counts per
-      kind in one query (one or two more only when the number is out of range);
+      (not a whole number: page 1; beyond the end or below 1: the last page): the page's rows and
+      the counts per kind in one query (one more only when the number is out of range);
     - ``iter(query)`` / ``query.iterator(chunk_size)``: every signal, streamed through a
       server-side cursor (chunked fetches on SQLite), so memory does not grow with the number;
     - ``query.counts()`` -> ``{kind: n}`` for the requested kinds, ``query.count()`` their sum (no
