@@ -553,7 +553,8 @@ def households_without_buddy(municipality_ids=ALL, *, day=None):
 
 
 def households_without_buddy_queryset(municipality_ids=ALL, *, day=None, households=None):
-    """The households behind households_without_buddy(); also used by the signals module."""
+    """The households behind households_without_buddy() (the signals module computes the same set in
+    its own query; tests/thuisgevers/test_signals.py checks that they agree)."""
     day = _today(day)
     households = households if households is not None else Household.objects.all()
     households = _restrict(households.active(), "municipality", municipality_ids)
