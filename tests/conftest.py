@@ -24,19 +24,24 @@ def _empty_cache():
 
 @pytest.fixture(autouse=True)
 def _reference_data_in_transactional_tests(request):
-    """A transactional test ends with a flush that also empties the tables the data migrations filled
-    (the CBS municipality list, the role groups). Put them back before such a test when a flush
-    before it left them empty, whichever test ran first on this worker."""
+    """A transactional test ends with a flush that also empties the tables the migrations filled
+    (the CBS municipality list, content types, permissions, the role groups). Put them back before
+    such a test when a flush before it left them empty, whichever test ran first on this worker."""
     marker = request.node.get_closest_marker("django_db")
     if marker and marker.kwargs.get("transaction"):
         request.getfixturevalue("transactional_db")
+        from django.contrib.contenttypes.models import ContentType
+        from django.core.management.sql import emit_post_migrate_signal
+
         from housing.loaders import load_municipalities
         from housing.models import Municipality
-        from thuisgevers.roles import ensure_role_groups
 
         if not Municipality.objects.exists():
+            # The flush also emptied the content types and permissions (cached ones would break the
+            # audit history's foreign key): post_migrate recreates them and the role groups.
+            ContentType.objects.clear_cache()
+            emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
             load_municipalities(Municipality)
-            ensure_role_groups()
 
 
 @pytest.fixture
