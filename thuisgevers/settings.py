@@ -108,6 +108,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # property serialise on SQLite too (it has no row locks).
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+    # Tests on SQLite use a file, not Django's default shared in-memory database: with that, the
+    # live server of the browser tests shares one connection between the test thread and its request
+    # threads, and simultaneous queries can hang or fail at random (Django's LiveServerTestCase docs;
+    # seen once here as a hung suite). pytest-xdist gives each worker its own file.
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", str(BASE_DIR / "test_db.sqlite3"))
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

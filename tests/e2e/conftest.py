@@ -215,7 +215,7 @@ def demo_data(django_db_setup, django_db_blocker):
         # pytest-django creates the test database only for tests that ask for database access; a
         # module whose tests do not use `live_server` would otherwise write into the real one.
         name = str(connection.settings_dict["NAME"])
-        if not (name.startswith("test_") or "memorydb" in name or "mode=memory" in name):
+        if not (Path(name).name.startswith("test_") or "memorydb" in name or "mode=memory" in name):
             pytest.fail(f"demo_data is only for tests that use live_server (database is {name})")
         snapshot = _snapshot(connection)
         try:
