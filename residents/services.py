@@ -128,15 +128,13 @@ def households_due_for_anonymisation(*, today=None):
 
     today = today or timezone.localdate()
     cutoff = add_months(today, -settings.RETENTION_MONTHS)
-    placements = Placement.objects.filter(resident__household=OuterRef("pk"))
+    open_placements = Placement.objects.filter(resident__household=OuterRef("pk"), end_date__isnull=True)
     return (
         Household.objects.active()
-        .exclude(Exists(placements.filter(end_date__isnull=True)))
+        .exclude(Exists(open_placements))
         .annotate(last_end=Max("residents__placements__end_date"))
-        .filter(
-            Q(last_end__lt=cutoff)
-            | Q(last_end__isnull=True, created_at__date__lt=cutoff) & ~Exists(placements)
-        )
+        # With every placement ended, no end date at all means no placement at all.
+        .filter(Q(last_end__lt=cutoff) | Q(last_end__isnull=True, created_at__date__lt=cutoff))
         .order_by("pk")
     )
 
