@@ -8,11 +8,9 @@ class ThuisgeversConfig(AppConfig):
     verbose_name = _("Thuisgevers")
 
     def ready(self):
-        from thuisgevers import audit, sessions  # noqa: F401 - sessions connects its signal receivers
+        from thuisgevers import audit, figure_cache, sessions  # noqa: F401 - sessions connects receivers
 
         audit.register_audited_models()
-        from thuisgevers import figure_cache
-
         figure_cache.connect()
         post_migrate.connect(_ensure_role_groups, dispatch_uid="thuisgevers_role_groups")
 

@@ -87,7 +87,7 @@ def cached(request, name, compute, *, vary=()):
     value = cache.get(cache_key)
     if value is None:
         value = compute()
-        cache.set(cache_key, value, getattr(settings, "FIGURE_CACHE_SECONDS", 600))
+        cache.set(cache_key, value, settings.FIGURE_CACHE_SECONDS)
     return value
 
 

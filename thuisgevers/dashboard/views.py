@@ -182,8 +182,8 @@ def municipality_list(request):
         municipalities = municipalities.filter(active=True)
 
     def compute():
-        ids = municipalities.values("pk")
-        return figures.municipality_figures(period, ids, today=today, include_empty=True)
+        selected = municipalities.values("pk")
+        return figures.municipality_figures(period, selected, today=today, include_empty=True)
 
     rows = figure_cache.cached(request, "municipality_figures", compute, vary=(period, province, query))
     rows = _sort(rows, form.value("ordering"))
