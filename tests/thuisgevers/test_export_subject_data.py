@@ -67,3 +67,14 @@ def test_unknown_v_number_is_refused_in_dutch():
     with pytest.raises(CommandError, match="1111111111"):
         export("1111111111")
     assert not AccessLogEntry.objects.exists()
+
+
+def test_every_own_field_of_resident_and_household_is_exported():
+    # The field lists are derived from the models, so a field added later cannot be left out.
+    from residents.models import Household, Resident
+
+    ResidentFactory(v_number="1234567890")
+    data = export("1234567890")
+    for model, key in ((Resident, "resident"), (Household, "household")):
+        own = {f.name for f in model._meta.concrete_fields if not f.primary_key and not f.is_relation}
+        assert own and own <= set(data[key])

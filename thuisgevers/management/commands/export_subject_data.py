@@ -24,29 +24,11 @@ from buddies.models import BuddyMatch
 from residents.models import Household, Placement, Resident
 from residents.validators import validate_v_number
 
-RESIDENT_FIELDS = (
-    "reference",
-    "v_number",
-    "given_name",
-    "family_name",
-    "birth_date",
-    "nationality",
-    "permit_date",
-    "gp_practice",
-    "gp_registered_on",
-    "health_insurance",
-    "insured_since",
-)
-HOUSEHOLD_FIELDS = (
-    "reference",
-    "category",
-    "reunification_expected_members",
-    "reunification_applied_on",
-    "reunification_expected_on",
-    "reunification_arrived_on",
-    "created_at",
-    "anonymised_at",
-)
+
+def own_fields(model):
+    """The names of a model's own values: every stored field but the id and links to other records.
+    Derived rather than listed, so a field added to Resident or Household later is exported too."""
+    return [f.name for f in model._meta.concrete_fields if not f.primary_key and not f.is_relation]
 
 
 class Command(BaseCommand):
@@ -92,9 +74,9 @@ def subject_data(resident):
         (BuddyMatch, [m.pk for m in matches]),
     ]
     return {
-        "resident": {field: getattr(resident, field) for field in RESIDENT_FIELDS},
+        "resident": {field: getattr(resident, field) for field in own_fields(Resident)},
         "household": {
-            **{field: getattr(household, field) for field in HOUSEHOLD_FIELDS},
+            **{field: getattr(household, field) for field in own_fields(Household)},
             "municipality": household.municipality.cbs_code,
             "support_organisation": str(household.support_organisation or ""),
             "members": household.residents.count(),
