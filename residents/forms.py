@@ -83,6 +83,10 @@ class BaseResidentFormSet(forms.BaseInlineFormSet):
         super().clean()
 
 
+# The most resident rows one household form takes (and the page offers).
+MAX_RESIDENTS = 30
+
+
 def resident_formset_class(extra=1):
     """Residents entered with their household; at least one. `extra` empty rows for more."""
     return forms.inlineformset_factory(
@@ -94,10 +98,10 @@ def resident_formset_class(extra=1):
         min_num=1,
         validate_min=True,
         # A forged residents-TOTAL_FORMS would otherwise make Django build up to 2,000 forms per
-        # request (a cheap denial of service); the page offers at most 30 rows.
-        max_num=30,
+        # request (a cheap denial of service).
+        max_num=MAX_RESIDENTS,
         validate_max=True,
-        absolute_max=30,
+        absolute_max=MAX_RESIDENTS,
         can_delete=False,
     )
 

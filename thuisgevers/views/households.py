@@ -11,7 +11,14 @@ from django.utils.translation import gettext as _
 from accesslog.log import log_access
 from buddies.models import BuddyMatch
 from residents.filters import HouseholdFilter
-from residents.forms import CareForm, EndPlacementForm, HouseholdForm, ResidentForm, resident_formset_class
+from residents.forms import (
+    MAX_RESIDENTS,
+    CareForm,
+    EndPlacementForm,
+    HouseholdForm,
+    ResidentForm,
+    resident_formset_class,
+)
 from residents.models import Household, Placement, Resident
 from thuisgevers.access import personal_data_view
 from thuisgevers.views.common import filtered_page
@@ -68,7 +75,7 @@ def _creation_forms(request):
             resident_formset_class()(request.POST, instance=Household(), prefix="residents"),
         )
     try:
-        total = min(int(request.POST.get("residents-TOTAL_FORMS", "1")), 30)
+        total = min(int(request.POST.get("residents-TOTAL_FORMS", "1")), MAX_RESIDENTS)
     except ValueError:
         total = 1
     rows = [
