@@ -57,27 +57,23 @@ def _csv_value(value):
     return neutralise(str(value))
 
 
-class _Echo:
-    """A file-like object whose write() returns the line, so csv.writer can feed a generator."""
-
-    def write(self, value):
-        return value
-
-
 def csv_lines(header, rows):
-    writer = csv.writer(_Echo(), delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    yield (BOM + writer.writerow([neutralise(h) for h in header])).encode("utf-8")
+    """CSV of any rows (cells as `_csv_value` writes them), one chunk per row."""
+    return csv_batch_lines(header, _one_row_batches(rows))
+
+
+def _one_row_batches(rows):
     for row in rows:
-        yield writer.writerow([_csv_value(v) for v in row]).encode("utf-8")
+        yield [[_csv_value(v) for v in row]]
 
 
 def csv_batch_lines(header, batches):
     """CSV in one chunk per batch of rows, for exports of many rows.
 
-    Unlike `csv_lines`, the cells go to the csv module as they are: None is an empty cell and any
-    other value its `str()` (a date is ISO yyyy-mm-dd). The caller applies `neutralise` to text that
-    users type and passes only values whose `str()` is their CSV form (no floats, booleans or
-    datetimes). For such rows the bytes are those of `csv_lines`.
+    The cells go to the csv module as they are: None is an empty cell and any other value its
+    `str()` (a date is ISO yyyy-mm-dd). The caller applies `neutralise` to text that users type and
+    passes only values whose `str()` is their CSV form (no floats, booleans or datetimes); `csv_lines`
+    converts any row with `_csv_value` first, so for such rows the bytes are the same.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
