@@ -21,6 +21,7 @@ Public API (stable; the signals page and /reports/signals.csv use it)
       the counts per kind in one query (one more only when the number is out of range);
     - ``iter(query)`` / ``query.iterator(chunk_size)``: every signal, streamed through a
       server-side cursor (chunked fetches on SQLite), so memory does not grow with the number;
+      ``query.batches(chunk_size)`` the same as lists of at most ``chunk_size`` signals;
     - ``query.counts()`` -> ``{kind: n}`` for the requested kinds, ``query.count()`` their sum (no
       ``len()``: ``list(query)`` would count first).
 ``open_signals(who, kinds=None, *, today=None, municipality_ids=ALL)`` -> ``list[Signal]``: the same
@@ -432,9 +433,9 @@ class SignalQuery:
             self._fetch_page_and_counts((wanted - 1) * per_page, wanted * per_page)
         return Paginator(self, per_page).get_page(number)
 
-    def iterator(self, chunk_size=CHUNK_SIZE):
-        """Every signal in order, `chunk_size` rows at a time from one server-side cursor (as
-        `QuerySet.iterator()`, which also honours DISABLE_SERVER_SIDE_CURSORS)."""
+    def batches(self, chunk_size=CHUNK_SIZE):
+        """Every signal in order, as lists of (at most) `chunk_size`, each one fetch from one
+        server-side cursor (as `QuerySet.iterator()`, which also honours DISABLE_SERVER_SIDE_CURSORS)."""
         union = self._union()
         if union is None:
             return
@@ -446,8 +447,12 @@ class SignalQuery:
         with cursor:
             cursor.execute(f"{union[0]}{self._ordered()}", union[1])
             while rows := cursor.fetchmany(chunk_size):
-                for row in rows:
-                    yield self._signal(row)
+                yield [self._signal(row) for row in rows]
+
+    def iterator(self, chunk_size=CHUNK_SIZE):
+        """Every signal in order, `chunk_size` rows at a time (see `batches`)."""
+        for batch in self.batches(chunk_size):
+            yield from batch
 
     def __iter__(self):
         return self.iterator()

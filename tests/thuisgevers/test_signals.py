@@ -315,6 +315,10 @@ def test_signal_query_equals_the_old_sorted_list_in_every_slice_page_and_stream(
         query = signals.signal_query(who, kinds, today=TODAY, **narrowing)
         assert signals.open_signals(who, kinds, today=TODAY, **narrowing) == expected
         assert list(query.iterator(chunk_size=2)) == expected
+        batches = list(query.batches(2))
+        assert [signal for batch in batches for signal in batch] == expected
+        sizes = [min(2, len(expected) - n) for n in range(0, len(expected), 2)]
+        assert [len(batch) for batch in batches] == sizes
         wanted = kinds or KINDS
         assert query.counts() == {kind: sum(s.kind == kind for s in expected) for kind in wanted}
         assert query.count() == len(expected)

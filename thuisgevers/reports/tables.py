@@ -29,7 +29,6 @@ REGION_HEADER = ("gemeentecode", "gemeente", "taakstelling", "aandeel", "bijdrag
 REGION_PERCENT_COLUMNS = (3, 4, 5)
 SIGNALS_HEADER = ("soort", "signaal", "huishouden", "gemeentecode", "gemeente", "datum", "aantal_bewoners")
 SIGNALS_PURPOSE = "report_signals"
-HOUSEHOLD_LABEL = "residents.household"
 LOG_BATCH = 2000
 
 
@@ -73,14 +72,7 @@ def signal_batches(request, report_scope, *, batch_size=LOG_BATCH):
         request.user, today=report_scope.period.reference_date(), municipality_ids=municipality_ids
     )
     logged = set()  # household ids: a few MB at national scale, where the rows would be far more
-    batch = []
-    for signal in found.iterator(chunk_size=batch_size):
-        batch.append(signal)
-        if len(batch) >= batch_size:
-            _log_households(request, batch, logged)
-            yield batch
-            batch = []
-    if batch:
+    for batch in found.batches(batch_size):
         _log_households(request, batch, logged)
         yield batch
 
@@ -97,20 +89,24 @@ def _labels():
     return {kind: neutralise(str(label)) for kind, label in signals.KIND_LABELS.items()}
 
 
+def _signal_row(signal, labels, municipality_name):
+    return (
+        signal.kind,
+        labels[signal.kind],
+        signal.household_reference,
+        signal.municipality_code,
+        municipality_name,
+        signal.date,
+        signal.count,
+    )
+
+
 def signal_rows(request, report_scope, *, batch_size=LOG_BATCH):
     """Rows of the signals report (typed: dates and ints), logged batch by batch."""
     labels = _labels()
     for batch in signal_batches(request, report_scope, batch_size=batch_size):
         for signal in batch:
-            yield (
-                signal.kind,
-                labels[signal.kind],
-                signal.household_reference,
-                signal.municipality_code,
-                signal.municipality_name,
-                signal.date,
-                signal.count,
-            )
+            yield _signal_row(signal, labels, signal.municipality_name)
 
 
 def signal_csv_batches(request, report_scope, *, batch_size=LOG_BATCH):
@@ -118,15 +114,4 @@ def signal_csv_batches(request, report_scope, *, batch_size=LOG_BATCH):
     those `signal_rows` gives, with the one free text (the municipality name) neutralised."""
     labels = _labels()
     for batch in signal_batches(request, report_scope, batch_size=batch_size):
-        yield [
-            (
-                signal.kind,
-                labels[signal.kind],
-                signal.household_reference,
-                signal.municipality_code,
-                neutralise(signal.municipality_name),
-                signal.date,
-                signal.count,
-            )
-            for signal in batch
-        ]
+        yield [_signal_row(signal, labels, neutralise(signal.municipality_name)) for signal in batch]
