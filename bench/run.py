@@ -314,8 +314,6 @@ def _lists(timer, admin, staff_one, staff_all, args, say):
 
 
 def _exports(timer, server, admin, staff_one, setup, args, say):
-    from bench.client import summarise
-
     out = {}
     for template in EXPORTS:
         path = "/reports/" + template.format(region=setup["region"]["pk"]) + ".csv"
@@ -323,17 +321,20 @@ def _exports(timer, server, admin, staff_one, setup, args, say):
             with RssSampler(server.worker_pids()) as sampler:
                 # The first request is the warm-up, and also counts for memory (a worker's first
                 # full export is where it would grow). Repeats stop after EXPORT_BUDGET seconds.
-                timer.get(admin, path, stream=True)
-                measured, started = [], time.monotonic()
-                while len(measured) < args.export_requests and (
-                    not measured or time.monotonic() - started < EXPORT_BUDGET
-                ):
-                    measured.append(timer.get(admin, path, stream=True))
+                measured = timer.measure(
+                    admin,
+                    path,
+                    repeat=args.export_requests,
+                    warmup=1,
+                    stream=True,
+                    budget=EXPORT_BUDGET,
+                    minimum=1,
+                )
         except BenchError as exc:
             out[template] = {"path": path, "error": str(exc)}
             say(f"{path}: {exc}")
             continue
-        entry = {"path": path, **summarise(measured), "memory": sampler.result()}
+        entry = {"path": path, **measured, "memory": sampler.result()}
         try:
             entry["queries_one_municipality"] = timer.get(staff_one, path, stream=True).get("queries")
         except BenchError as exc:  # e.g. a region outside the staff member's scope: 404
