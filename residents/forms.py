@@ -1,6 +1,8 @@
 """Forms for households, residents, their care status and placements. Choices come from the user's
 scope; placements themselves are created only by residents.services.place_household."""
 
+import functools
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -198,13 +200,19 @@ class PlacementForm(forms.Form):
             )
         else:
             household_field.widget = FastSelect(choices=[(household.pk, household.reference)])
+        # A callable: the list is built only when the form is shown, not for a submission that goes
+        # through (for a superuser at national scale that list takes ~200 ms). Cached, because
+        # rendering a <select> reads the choices twice (the `required` check and the options).
+        self.fields["property"].widget.choices = functools.cache(self._property_choices)
+
+    def _property_choices(self):
         property_field = self.fields["property"]
         with_room = property_field.queryset.with_occupancy(timezone.localdate()).filter(free_now__gt=0)
         chosen = self._chosen("property")
         options = list(with_room.order_by("name", "pk"))
         if chosen is not None and chosen.pk not in {p.pk for p in options}:
             options.insert(0, chosen)
-        property_field.widget.choices = [("", property_field.empty_label)] + [
+        return [("", property_field.empty_label)] + [
             (p.pk, property_field.label_from_instance(p)) for p in options
         ]
 

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from residents.forms import PlacementForm
 from residents.models import Placement
 from tests.factories import (
     UTRECHT,
@@ -67,3 +68,23 @@ def test_property_select_offers_properties_with_room_and_the_chosen_one(client, 
     assert "Full house" not in response.text
     response = client.get(reverse("placement_create"), {"property": full.pk})
     assert f'<option value="{full.pk}" selected>Full house' in response.text
+
+
+def test_a_valid_submission_does_not_build_the_property_list(staff_groningen, django_assert_num_queries):
+    household, prop = household_of(1), PropertyFactory(capacity=4)
+    data = {
+        "household": household.pk,
+        "property": prop.pk,
+        "kind": Placement.Kind.HAR,
+        "start_date": "2026-09-01",
+    }
+    # The user's role and municipalities (once per user), the chosen household (for its one-option
+    # select), then the household and the property to validate: no list of properties with room.
+    with django_assert_num_queries(5):
+        form = PlacementForm(data, user=staff_groningen)
+        assert form.is_valid()
+    # Shown again (say, after a failed capacity check): the properties with room and the chosen one,
+    # once each although the <select> reads its choices twice.
+    with django_assert_num_queries(2):
+        html = str(form["property"])
+    assert f'<option value="{prop.pk}" selected>' in html
