@@ -111,8 +111,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests on SQLite use a file, not Django's default shared in-memory database: with that, the
     # live server of the browser tests shares one connection between the test thread and its request
     # threads, and simultaneous queries can hang or fail at random (Django's LiveServerTestCase docs;
-    # seen once here as a hung suite). pytest-xdist gives each worker its own file.
-    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", str(BASE_DIR / "test_db.sqlite3"))
+    # seen once here as a hung suite). The file sits next to the database as test_<name>, so runs
+    # against different databases never share one; pytest-xdist gives each worker its own file.
+    _database_file = Path(DATABASES["default"]["NAME"])
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", str(_database_file.with_name(f"test_{_database_file.name}"))
+    )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
