@@ -60,8 +60,9 @@ class AccessPolicyMiddleware:
         return None
 
 
-# Addresses that name one record by `pk`, and the record's model. A 404 on one of them for a
-# record that exists means the record lies outside the user's scope: a refused attempt.
+# Addresses that name one record by `pk`, and the record's model (each view finds it through the
+# model's `visible_to(user)`). A 404 on one of them for a record that exists but is not visible to
+# the user is a refused attempt.
 RECORD_VIEWS = {
     "household_detail": "residents.household",
     "placement_end": "residents.placement",
@@ -78,7 +79,9 @@ RECORD_VIEWS = {
 
 
 def log_refused_record(request):
-    """After a 404 on a record address: if the record exists, log the refused attempt (once)."""
+    """After a 404 on a record address: if the record exists outside the user's scope, log the
+    refused attempt (once). A 404 about something else on a record in scope (say, a resident of
+    another household posted to a household's page) is no refused access to that record."""
     if getattr(request, "_accesslog_refused_logged", False):
         return
     match = request.resolver_match
@@ -89,7 +92,10 @@ def log_refused_record(request):
     from django.apps import apps
 
     model = apps.get_model(label)
-    if model._base_manager.filter(pk=pk).exists():
+    if (
+        model._base_manager.filter(pk=pk).exists()
+        and not model._default_manager.visible_to(request.user).filter(pk=pk).exists()
+    ):
         log_refused(request, label, pk)
         request._accesslog_refused_logged = True
 

@@ -279,6 +279,8 @@ def test_care_form_for_a_resident_of_another_household_is_404(client, staff_gron
     value = str(other.pk) if resident_value == "999999" else resident_value
     response = client.post(resident.household.get_absolute_url(), {"resident": value})
     assert response.status_code == 404
+    # The household itself is in scope: nothing was refused, so no security event claims so.
+    assert not AccessLogEntry.objects.filter(result="refused").exists()
 
 
 def test_list_runs_the_same_number_of_queries_for_1_and_30_rows(
