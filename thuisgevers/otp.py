@@ -22,8 +22,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from housing import scope
@@ -55,12 +55,8 @@ class OTPRequiredMiddleware:
         match = request.resolver_match
         if match is not None and match.url_name in EXEMPT_URL_NAMES:
             return None
-        target = "otp_verify" if _has_confirmed_device(user) else "otp_setup"
+        target = "otp_verify" if user_has_device(user, confirmed=True) else "otp_setup"
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
-
-
-def _has_confirmed_device(user):
-    return any(True for _device in devices_for_user(user, confirmed=True))
 
 
 def _next_url(request):
@@ -98,7 +94,7 @@ class TokenForm(forms.Form):
 @never_cache
 @login_required
 def otp_verify(request):
-    if not _has_confirmed_device(request.user):
+    if not user_has_device(request.user, confirmed=True):
         return redirect(f"{reverse('otp_setup')}?{urlencode({'next': _next_url(request)})}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -114,7 +110,7 @@ def otp_verify(request):
 @login_required
 def otp_setup(request):
     user = request.user
-    if _has_confirmed_device(user):
+    if user_has_device(user, confirmed=True):
         return redirect(f"{reverse('otp_verify')}?{urlencode({'next': _next_url(request)})}")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
