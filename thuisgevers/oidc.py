@@ -27,6 +27,16 @@ def username_for_subject(sub):
     return USERNAME_PREFIX + hashlib.sha256(sub.encode()).hexdigest()[:32]
 
 
+def _profile(claims):
+    """The user's e-mail address and names from the provider's claims, cut to the columns' lengths.
+    A claim that is missing or null (some providers send `"email": null`) is empty."""
+    return {
+        "email": str(claims.get("email") or "")[:254],
+        "first_name": str(claims.get("given_name") or "")[:150],
+        "last_name": str(claims.get("family_name") or "")[:150],
+    }
+
+
 class MunicipalityOIDCBackend(OIDCAuthenticationBackend):
     def _verify_jws(self, payload, key):
         header = jwt.get_unverified_header(payload)
@@ -63,21 +73,12 @@ class MunicipalityOIDCBackend(OIDCAuthenticationBackend):
         return self.UserModel.objects.filter(username=username_for_subject(sub))
 
     def create_user(self, claims):
-        user = self.UserModel.objects.create_user(
-            username_for_subject(claims["sub"]),
-            email=claims.get("email", "")[:254],
-            first_name=claims.get("given_name", "")[:150],
-            last_name=claims.get("family_name", "")[:150],
-        )
+        user = self.UserModel.objects.create_user(username_for_subject(claims["sub"]), **_profile(claims))
         # Explicitly: no groups, no scope, no staff or superuser flag (create_user's defaults).
         return user
 
     def update_user(self, user, claims):
-        fields = {
-            "email": claims.get("email", "")[:254],
-            "first_name": claims.get("given_name", "")[:150],
-            "last_name": claims.get("family_name", "")[:150],
-        }
+        fields = _profile(claims)
         changed = [name for name, value in fields.items() if value and getattr(user, name) != value]
         for name in changed:
             setattr(user, name, fields[name])

@@ -135,6 +135,16 @@ def test_new_sso_user_is_created_without_any_role_or_scope_and_sees_the_no_acces
 
 
 @override_settings(**OIDC_SETTINGS)
+def test_null_claims_give_empty_fields_not_an_error(client):
+    claims = {**CLAIMS, "email": None, "given_name": None, "family_name": None}
+    assert sign_in_via_provider(client, FakeProvider(claims)).status_code == 302
+    user = get_user_model().objects.get(username=username_for_subject(CLAIMS["sub"]))
+    assert (user.email, user.first_name, user.last_name) == ("", "", "")
+    client.logout()
+    assert sign_in_via_provider(client, FakeProvider(claims)).status_code == 302
+
+
+@override_settings(**OIDC_SETTINGS)
 def test_returning_sso_user_is_matched_on_subject_not_on_email(client):
     local = get_user_model().objects.create_user("anne", email=CLAIMS["email"], password="local-password-123")
     sign_in_via_provider(client, FakeProvider(CLAIMS))
