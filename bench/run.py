@@ -189,7 +189,7 @@ def _prepare(say):
         data["generated"] = False
         say("national data present: not generated again (drop the database to regenerate)")
     else:
-        from thuisgevers.demo.national import generate
+        from demo.national import generate
 
         say("generating the national data set")
         begun = time.monotonic()
@@ -260,7 +260,7 @@ def _static_outdated():
 
 def _changed():
     """A data change as far as cached figures are concerned: the next request computes them."""
-    from thuisgevers import figure_cache
+    from figures import cache as figure_cache
 
     figure_cache.bump()
 
@@ -362,8 +362,8 @@ def _copy_baseline(template, setup, repeat=3):
 
     from housing.models import Municipality
     from housing.periods import Period
-    from thuisgevers.reports import placements
-    from thuisgevers.reports.params import ReportScope
+    from reports import placements
+    from reports.params import ReportScope
 
     admin = get_user_model().objects.get(username=setup["users"]["admin"])
     report_scope = ReportScope(

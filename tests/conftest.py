@@ -14,7 +14,7 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Cached figures (thuisgevers.figure_cache) are keyed on a data version that only moves when a
+    """Cached figures (figures.cache) are keyed on a data version that only moves when a
     transaction commits; inside a test's transaction it does not, so each test starts with an empty
     cache. Tests of the cache itself commit (transactional tests or captured on_commit callbacks)."""
     from django.core.cache import cache

@@ -49,12 +49,21 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "mozilla_django_oidc",
+    # Domain apps at the bottom, the apps that read them above, the two faces (pages and reports)
+    # on top (README, "Layout").
     "housing",
     "residents",
     "buddies",
     "accesslog",
-    "thuisgevers",
+    "accounts",
+    "figures",
+    "front",
+    "reports",
 ]
+# Demo data (`seed_demo`) for `make run`, tests and the benchmark; not part of a production install.
+DEMO = env.bool("DEMO", default=DEBUG)
+if DEMO:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -67,11 +76,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "thuisgevers.sessions.SessionTimeoutMiddleware",  # inactivity and absolute session limits
+    "accounts.sessions.SessionTimeoutMiddleware",  # inactivity and absolute session limits
     "django_otp.middleware.OTPMiddleware",
-    "thuisgevers.otp.OTPRequiredMiddleware",  # second factor for pioneers and superusers
-    "thuisgevers.access.AccessPolicyMiddleware",  # sign-in required; no role → "no access" page
-    "thuisgevers.audit.AuditlogMiddleware",  # actor and address on audit entries
+    "accounts.otp.OTPRequiredMiddleware",  # second factor for pioneers and superusers
+    "accounts.access.AccessPolicyMiddleware",  # sign-in required; no role → "no access" page
+    "accounts.audit.AuditlogMiddleware",  # actor and address on audit entries
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
@@ -149,7 +158,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "thuisgevers.views.accounts.locked_out"  # Dutch page, status 429
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"  # Dutch page, status 429
 AXES_CLIENT_IP_CALLABLE = "accesslog.log.client_address"
 AXES_VERBOSE = False
 # Number of reverse proxies in front of the application that append to X-Forwarded-For; the client
@@ -157,7 +166,7 @@ AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Sessions end SESSION_COOKIE_AGE seconds after signing in (absolute) or after SESSION_IDLE_TIMEOUT
-# seconds without a request, whichever comes first (thuisgevers/sessions.py).
+# seconds without a request, whichever comes first (accounts/sessions.py).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 
@@ -166,10 +175,10 @@ OTP_REQUIRED = env.bool("OTP_REQUIRED", default=not DEBUG)
 OTP_TOTP_ISSUER = "Thuisgevers"
 
 # Single sign-on with the municipality's OpenID Connect provider (Azure AD, Keycloak, ADFS).
-# New accounts get no role and no scope (thuisgevers/oidc.py).
+# New accounts get no role and no scope (accounts/oidc.py).
 OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
 if OIDC_ENABLED:
-    AUTHENTICATION_BACKENDS.append("thuisgevers.oidc.MunicipalityOIDCBackend")
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.MunicipalityOIDCBackend")
     OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID")
     OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET")
     OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT")
@@ -207,7 +216,7 @@ STORAGES = {
     },
 }
 
-# Cached figures (thuisgevers.figure_cache): in each process's memory by default; a django-environ
+# Cached figures (figures.cache): in each process's memory by default; a django-environ
 # cache URL (e.g. redis://127.0.0.1:6379/1) shares them between processes and servers. Either is
 # correct: the data version that invalidates them lives in the database.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

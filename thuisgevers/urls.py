@@ -6,10 +6,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from thuisgevers import otp
-from thuisgevers.dashboard import views as dashboard
-from thuisgevers.reports import views as report_views
-from thuisgevers.views import accounts, agreements, buddies, health, households, placements, properties
+from accounts import otp
+from accounts import views as accounts
+from front.views import agreements, buddies, dashboard, households, placements, properties
+from reports import views as report_views
+from thuisgevers import health
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboard", permanent=False)),
@@ -44,7 +45,7 @@ urlpatterns = [
         report_views.college_proposal,
         name="agreement_college_proposal",
     ),
-    path("reports/", include("thuisgevers.reports.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

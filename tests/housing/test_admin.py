@@ -13,6 +13,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.roles import ensure_role_groups
 from buddies.models import Buddy, BuddyMatch
 from housing.models import IntentAgreement, Municipality, Property
 from residents.models import Household, Placement, Resident
@@ -26,7 +27,6 @@ from tests.factories import (
     ResidentFactory,
     municipality,
 )
-from thuisgevers.roles import ensure_role_groups
 
 pytestmark = pytest.mark.django_db
 

@@ -9,12 +9,12 @@ import pytest
 import tablib
 from openpyxl import Workbook
 
+from accounts.roles import ensure_role_groups
 from housing.models import Property, Quota
 from housing.resources import PropertyResource, QuotaResource
 from residents.models import Household, Resident
 from residents.resources import HouseholdResidentResource
 from tests.factories import PropertyFactory, QuotaFactory, ResidentFactory
-from thuisgevers.roles import ensure_role_groups
 
 PROPERTY_HEADER = [
     "naam",

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from housing.widgets import FastSelect
+from front.widgets import FastSelect
 
 CHOICES = [("", "All"), ("1", "A & <b>"), ("2", 'Zoë "x"'), ("Group", [("3", "three")])]
 

@@ -75,7 +75,7 @@ def test_dry_run_lists_references_and_changes_nothing(history):
 
 
 def test_apply_anonymises_names_and_keeps_figures_and_reports_identical(history, client):
-    from thuisgevers import figures
+    from figures import figures
 
     coordinator = make_user("coordinator", username="landelijk")
     client.force_login(coordinator)

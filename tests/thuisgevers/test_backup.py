@@ -22,7 +22,7 @@ import django, json
 django.setup()
 from dataclasses import asdict
 from housing.periods import Period
-from thuisgevers import figures
+from figures import figures
 from residents.models import Household, Placement, Resident
 period = Period.current()
 rows = [asdict(r) for p in (period, period.previous()) for r in figures.municipality_figures(p)]

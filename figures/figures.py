@@ -1,0 +1,563 @@
+"""The figures of SPEC §6 — the one place that computes them.
+
+The dashboard, the municipality and region pages and the reports all read their numbers from here,
+so every screen and export agrees. Every function runs a small, fixed number of aggregate queries,
+whatever the number of municipalities or rows (conditional aggregation, no query per row).
+
+Public API (stable; other modules build on it)
+------------------------------------------------
+``municipality_figures(period, municipality_ids=ALL, *, today=None, include_empty=None)``
+    -> ``list[MunicipalityFigures]`` ordered by municipality name. ``municipality_ids`` is ``ALL``
+    (``None``: every municipality), an iterable of ids or a queryset of ids. ``include_empty``
+    (default: True for an explicit selection, False for ALL) also returns municipalities with no
+    quota and no figures, all zeros. 3 queries.
+``totals(rows)`` -> ``MunicipalityFigures`` summing the rows (no query). Its ``remaining`` is the
+    sum of the rows' remaining (a lead in one municipality does not cancel a backlog in another).
+``municipality_history(municipality_id, *, today=None)`` -> ``list[MunicipalityFigures]``, one per
+    period that has a quota for the municipality, newest first. 3 queries.
+``region_figures(region, period=None, *, today=None)`` -> ``RegionFigures`` (members with target,
+    share, placements, contribution, deviation). 3 queries.
+``capacity_figures(municipality_ids=ALL, day=None)`` -> ``CapacityFigures`` (properties, places,
+    occupied and free places per property status, by property location). 2 queries.
+``agreement_progress(agreements)`` -> ``list[AgreementProgress]`` (placed vs committed). 1 query
+    plus evaluating ``agreements`` if it is an unevaluated queryset.
+``occupancy_trend(municipality_ids=ALL, *, months=12, today=None)`` -> ``list[TrendMonth]``,
+    oldest first. 2 queries.
+``households_without_buddy(municipality_ids=ALL, *, day=None)`` -> int. 1 query;
+    ``households_without_buddy_queryset(...)`` gives the households themselves.
+
+Interpretation of SPEC §6 (decided here, tested in tests/figures/test_figures.py)
+------------------------------------------------------------------------------------
+- A *person* is a ``Resident``. Persons count for the municipality their household is linked to
+  (``Household.municipality``), wherever the property lies.
+- ``realised``: persons whose *first* counting placement (kind in ``settings.QUOTA_COUNTING_KINDS``,
+  any property) started within the period and on or before the reference date. A person who moved
+  from HAR (counted in an earlier period) into a permanent home in this period is not counted again.
+- The *reference date* is today for the current period and the period's last day for a past (or
+  future) period (``Period.reference_date``).
+- ``temporary``: persons in a ``har`` or ``transit`` placement active on the reference date. A
+  placement covers start up to, not including, its end day (the move-out day).
+- ``temporary_counted``: those temporary persons whose first counting placement started on or before
+  the reference date — "counted as realised" at any time, in this or an earlier period. With the
+  default setting that is every temporary person; with ``QUOTA_COUNTING_KINDS=permanent`` it is
+  nobody (they were never counted, so they are still in ``remaining``).
+- ``realised_temporary``: those realised persons who are temporary on the reference date — the
+  part of a progress bar shown apart (housed, not yet in a home).
+- ``remaining`` = max(0, target + carried_over − realised); ``actual_task`` = remaining +
+  temporary_counted. No person is counted twice: a temporary person not counted as realised is part
+  of ``remaining`` already.
+- Municipalities without a quota for the period have target and carried_over 0 (``has_quota``
+  False).
+- Region: a member's ``share`` = its target / the sum of the members' targets; its ``contribution`` =
+  placements active on the reference date in properties located in it / all such placements in the
+  members' properties; ``deviation`` = contribution − share. Fractions are ``Decimal`` between 0 and
+  1 or ``None`` when the denominator is 0.
+- Capacity: ``free`` places = capacity − placements active on the day, per property, never below 0.
+  ``free_total`` only counts properties that can take people (approved or in use).
+- Agreement progress: ``placed`` = distinct persons who ever had a placement of any kind in a
+  property linked to the agreement.
+- Trend and capacity count by property location (where the places are); quota figures by the
+  household's linked municipality (whose quota it is).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from buddies.models import BuddyMatch
+from housing.models import IntentAgreement, Municipality, Property, Quota
+from housing.periods import Period
+from housing.scope import ALL
+from residents.models import Household, Placement, Resident
+
+__all__ = [
+    "ALL",
+    "AgreementProgress",
+    "CapacityFigures",
+    "MunicipalityFigures",
+    "RegionFigures",
+    "RegionMemberFigures",
+    "StatusCapacity",
+    "TrendMonth",
+    "agreement_progress",
+    "capacity_figures",
+    "households_without_buddy",
+    "municipality_figures",
+    "municipality_history",
+    "occupancy_trend",
+    "region_figures",
+    "totals",
+]
+
+OPEN_PROPERTY_STATUSES = (Property.Status.APPROVED, Property.Status.IN_USE)
+
+
+def _percent(part, whole):
+    if not whole:
+        return 0
+    return max(0, min(100, round(100 * part / whole)))
+
+
+@dataclass
+class MunicipalityFigures:
+    """The SPEC §6 figures of one municipality (or a total) for one period."""
+
+    municipality_id: int | None
+    cbs_code: str
+    name: str
+    province: str
+    period: Period
+    has_quota: bool = False
+    target: int = 0
+    carried_over: int = 0
+    realised: int = 0
+    temporary: int = 0
+    temporary_counted: int = 0
+    realised_temporary: int = 0  # realised in this period and still temporary on the reference date
+    # Only on totals: the sum of the members' remaining (see totals()).
+    _remaining_sum: int | None = field(default=None, repr=False)
+
+    @property
+    def task(self):
+        """What had to be housed this period: target + carried_over (may be negative)."""
+        return self.target + self.carried_over
+
+    @property
+    def remaining(self):
+        if self._remaining_sum is not None:
+            return self._remaining_sum
+        return max(0, self.task - self.realised)
+
+    @property
+    def actual_task(self):
+        return self.remaining + self.temporary_counted
+
+    @property
+    def realised_housed(self):
+        """Realised in this period and no longer temporary on the reference date (in a home, or
+        moved on): the solid part of a progress bar; ``realised_temporary`` is the hatched part."""
+        return self.realised - self.realised_temporary
+
+    # Progress bar geometry in percent of max(task, realised), for templates.
+    @property
+    def progress_scale(self):
+        return max(self.task, self.realised, 1)
+
+    @property
+    def realised_percent(self):
+        """Realised as a percentage of the task (0–100; 100 when the task is 0 or less)."""
+        return 100 if self.task <= 0 else _percent(self.realised, self.task)
+
+    @property
+    def bar_housed_percent(self):
+        return _percent(self.realised_housed, self.progress_scale)
+
+    @property
+    def bar_temporary_percent(self):
+        return min(_percent(self.realised_temporary, self.progress_scale), 100 - self.bar_housed_percent)
+
+
+@dataclass
+class RegionMemberFigures:
+    municipality_id: int
+    cbs_code: str
+    name: str
+    target: int
+    placements: int
+    share: Decimal | None
+    contribution: Decimal | None
+
+    @property
+    def deviation(self):
+        if self.share is None or self.contribution is None:
+            return None
+        return self.contribution - self.share
+
+
+@dataclass
+class RegionFigures:
+    region: object
+    period: Period
+    reference_date: dt.date
+    members: list
+    total_target: int
+    total_placements: int
+
+
+@dataclass
+class StatusCapacity:
+    status: str
+    label: str
+    properties: int = 0
+    places: int = 0
+    occupied: int = 0
+    free: int = 0
+
+
+@dataclass
+class CapacityFigures:
+    day: dt.date
+    by_status: list  # StatusCapacity per Property.Status, in pipeline order
+
+    @property
+    def places_total(self):
+        return sum(s.places for s in self.by_status if s.status != Property.Status.REJECTED)
+
+    @property
+    def occupied_total(self):
+        return sum(s.occupied for s in self.by_status)
+
+    @property
+    def free_total(self):
+        return sum(s.free for s in self.by_status if s.status in OPEN_PROPERTY_STATUSES)
+
+    def get(self, status):
+        return next(s for s in self.by_status if s.status == status)
+
+
+@dataclass
+class AgreementProgress:
+    agreement: IntentAgreement
+    committed: int
+    placed: int
+
+    @property
+    def percent(self):
+        return _percent(self.placed, self.committed)
+
+
+@dataclass
+class TrendMonth:
+    month: dt.date  # first day of the month
+    day: dt.date  # the day occupancy is measured: the month's last day, or today for this month
+    occupied: int
+    started: int
+
+
+def _today(today):
+    return today or timezone.localdate()
+
+
+def _restrict(queryset, path, municipality_ids):
+    """Filter `queryset` on `path` being in `municipality_ids` (ALL, ids or a queryset of ids)."""
+    if municipality_ids is ALL:
+        return queryset
+    return queryset.filter(**{f"{path}__in": municipality_ids})
+
+
+def _first_counting_start():
+    """Subquery: the start date of a resident's first counting placement (kind in the setting)."""
+    return Subquery(
+        Placement.objects.filter(resident=OuterRef("pk"), kind__in=settings.QUOTA_COUNTING_KINDS)
+        .order_by("start_date")
+        .values("start_date")[:1]
+    )
+
+
+def _temporary_on(day):
+    return Exists(
+        Placement.objects.filter(resident=OuterRef("pk"), kind__in=Placement.TEMPORARY_KINDS).active_on(day)
+    )
+
+
+def _resident_counts(periods, municipality_ids, today):
+    """One grouped query: {(municipality_id, period): (realised, temporary, temporary_counted,
+    realised_temporary)}.
+
+    Hand-written SQL because the figures need two levels of aggregation: per resident (the first
+    counting start, temporary on each reference date) and then per municipality. The ORM can only
+    say that with correlated subqueries that PostgreSQL runs again inside every FILTER clause —
+    about ten index probes per resident, 30 s for 100,000 residents (issue 7, `make bench`). The
+    derived table below computes each resident's values once, in one pass over the placements.
+    Portable SQL (CASE, MIN, MAX, SUM), so SQLite runs the same statement.
+    """
+    if municipality_ids is not ALL and not hasattr(municipality_ids, "query"):
+        municipality_ids = list(municipality_ids)
+        if not municipality_ids:
+            return {}
+
+    def in_list(column, values, params):
+        if not values:
+            return "1 = 0"
+        params.extend(values)
+        return f"{column} IN ({', '.join(['%s'] * len(values))})"
+
+    outer, outer_params, inner, inner_params = [], [], [], []
+    counting = in_list("p.kind", [str(k) for k in settings.QUOTA_COUNTING_KINDS], inner_params)
+    inner.append(f"MIN(CASE WHEN {counting} THEN p.start_date END) AS first_start")
+    for index, period in enumerate(periods):
+        ref = period.reference_date(today)
+        temporary = in_list("p.kind", [str(k) for k in Placement.TEMPORARY_KINDS], inner_params)
+        inner.append(
+            f"MAX(CASE WHEN {temporary} AND p.start_date <= %s AND (p.end_date IS NULL OR p.end_date > %s) "
+            f"THEN 1 ELSE 0 END) AS temp_{index}"
+        )
+        inner_params.extend([ref, ref])
+        realised = "first_start >= %s AND first_start <= %s"
+        window = [period.start, min(ref, period.end)]
+        outer.append(f"SUM(CASE WHEN {realised} THEN 1 ELSE 0 END)")
+        outer.append(f"SUM(temp_{index})")
+        outer.append(f"SUM(CASE WHEN temp_{index} = 1 AND first_start <= %s THEN 1 ELSE 0 END)")
+        outer.append(f"SUM(CASE WHEN temp_{index} = 1 AND {realised} THEN 1 ELSE 0 END)")
+        outer_params.extend([*window, ref, *window])
+    where, where_params = "", []
+    if hasattr(municipality_ids, "query"):
+        subquery, where_params = municipality_ids.query.sql_with_params()
+        where = f"WHERE h.municipality_id IN ({subquery})"
+    elif municipality_ids is not ALL:
+        where = "WHERE " + in_list("h.municipality_id", municipality_ids, where_params)
+    sql = (
+        f"SELECT municipality_id, {', '.join(outer)} FROM ("  # noqa: S608 - only placeholders interpolated
+        f"SELECT h.municipality_id AS municipality_id, {', '.join(inner)} "
+        f"FROM {Resident._meta.db_table} r "
+        f"JOIN {Household._meta.db_table} h ON h.id = r.household_id "
+        f"LEFT JOIN {Placement._meta.db_table} p ON p.resident_id = r.id "
+        f"{where} GROUP BY r.id, h.municipality_id) per_resident GROUP BY municipality_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*outer_params, *inner_params, *where_params])
+        rows = cursor.fetchall()
+    result = {}
+    for municipality_id, *values in rows:
+        for index, period in enumerate(periods):
+            result[(municipality_id, period)] = tuple(int(v or 0) for v in values[4 * index : 4 * index + 4])
+    return result
+
+
+def municipality_figures(period, municipality_ids=ALL, *, today=None, include_empty=None):
+    """SPEC §6 figures per municipality for `period`; see the module docstring. 3 queries."""
+    today = _today(today)
+    if include_empty is None:
+        include_empty = municipality_ids is not ALL
+    quotas = {
+        q["municipality_id"]: q
+        for q in _restrict(Quota.objects.for_period(period), "municipality", municipality_ids).values(
+            "municipality_id", "target", "carried_over"
+        )
+    }
+    counts = _resident_counts([period], municipality_ids, today)
+    municipalities = Municipality.objects.all()
+    if include_empty:
+        municipalities = _restrict(municipalities, "pk", municipality_ids)
+        if municipality_ids is ALL:
+            municipalities = municipalities.filter(Q(active=True) | Q(pk__in=set(quotas)))
+    else:
+        wanted = set(quotas) | {m for (m, _p), values in counts.items() if any(values)}
+        municipalities = municipalities.filter(pk__in=wanted)
+    rows = []
+    for m in municipalities.values("pk", "cbs_code", "name", "province").order_by("name", "cbs_code"):
+        quota = quotas.get(m["pk"])
+        realised, temporary, counted, realised_temporary = counts.get((m["pk"], period), (0, 0, 0, 0))
+        rows.append(
+            MunicipalityFigures(
+                municipality_id=m["pk"],
+                cbs_code=m["cbs_code"],
+                name=m["name"],
+                province=m["province"],
+                period=period,
+                has_quota=quota is not None,
+                target=quota["target"] if quota else 0,
+                carried_over=quota["carried_over"] if quota else 0,
+                realised=realised,
+                temporary=temporary,
+                temporary_counted=counted,
+                realised_temporary=realised_temporary,
+            )
+        )
+    return rows
+
+
+def totals(rows, period=None):
+    """The sum of `rows` as one MunicipalityFigures (municipality_id None). No query."""
+    rows = list(rows)
+    period = period or (rows[0].period if rows else Period.current())
+    return MunicipalityFigures(
+        municipality_id=None,
+        cbs_code="",
+        name="",
+        province="",
+        period=period,
+        has_quota=any(r.has_quota for r in rows),
+        target=sum(r.target for r in rows),
+        carried_over=sum(r.carried_over for r in rows),
+        realised=sum(r.realised for r in rows),
+        temporary=sum(r.temporary for r in rows),
+        temporary_counted=sum(r.temporary_counted for r in rows),
+        realised_temporary=sum(r.realised_temporary for r in rows),
+        _remaining_sum=sum(r.remaining for r in rows),
+    )
+
+
+def municipality_history(municipality_id, *, today=None):
+    """Figures for every period with a quota for the municipality, newest first. 3 queries."""
+    today = _today(today)
+    municipality = Municipality.objects.values("pk", "cbs_code", "name", "province").get(pk=municipality_id)
+    quotas = list(
+        Quota.objects.filter(municipality_id=municipality_id).values("year", "half", "target", "carried_over")
+    )
+    periods = [Period(q["year"], q["half"]) for q in quotas]
+    counts = _resident_counts(periods, [municipality_id], today) if periods else {}
+    rows = []
+    for quota, period in zip(quotas, periods, strict=True):
+        realised, temporary, counted, realised_temporary = counts.get((municipality_id, period), (0, 0, 0, 0))
+        rows.append(
+            MunicipalityFigures(
+                municipality_id=municipality_id,
+                cbs_code=municipality["cbs_code"],
+                name=municipality["name"],
+                province=municipality["province"],
+                period=period,
+                has_quota=True,
+                target=quota["target"],
+                carried_over=quota["carried_over"],
+                realised=realised,
+                temporary=temporary,
+                temporary_counted=counted,
+                realised_temporary=realised_temporary,
+            )
+        )
+    rows.sort(key=lambda r: r.period, reverse=True)
+    return rows
+
+
+def _fraction(part, whole):
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"))
+
+
+def region_figures(region, period=None, *, today=None):
+    """Burden sharing in `region` (SPEC §6) on the period's reference date. 3 queries."""
+    period = period or Period.current()
+    ref = period.reference_date(_today(today))
+    members = list(region.members.values("pk", "cbs_code", "name").order_by("name"))
+    ids = [m["pk"] for m in members]
+    targets = dict(
+        Quota.objects.for_period(period).filter(municipality__in=ids).values_list("municipality", "target")
+    )
+    placed = dict(
+        Placement.objects.active_on(ref)
+        .filter(property__municipality__in=ids)
+        .values("property__municipality")
+        .annotate(n=Count("pk"))
+        .values_list("property__municipality", "n")
+        .order_by()
+    )
+    total_target = sum(targets.values())
+    total_placements = sum(placed.values())
+    rows = [
+        RegionMemberFigures(
+            municipality_id=m["pk"],
+            cbs_code=m["cbs_code"],
+            name=m["name"],
+            target=targets.get(m["pk"], 0),
+            placements=placed.get(m["pk"], 0),
+            share=_fraction(targets.get(m["pk"], 0), total_target),
+            contribution=_fraction(placed.get(m["pk"], 0), total_placements),
+        )
+        for m in members
+    ]
+    return RegionFigures(
+        region=region,
+        period=period,
+        reference_date=ref,
+        members=rows,
+        total_target=total_target,
+        total_placements=total_placements,
+    )
+
+
+def capacity_figures(municipality_ids=ALL, day=None):
+    """Places per property status on `day`, by property location. 2 queries."""
+    day = _today(day)
+    properties = _restrict(Property.objects.all(), "municipality", municipality_ids)
+    occupied_per_property = (
+        Placement.objects.active_on(day)
+        .filter(property=OuterRef("pk"))
+        .values("property")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    by_status = {s: StatusCapacity(status=s, label=label) for s, label in Property.Status.choices}
+    for row in properties.values("status").annotate(n=Count("pk"), places=Sum("capacity")).order_by():
+        by_status[row["status"]].properties = row["n"]
+        by_status[row["status"]].places = row["places"] or 0
+    rows = properties.annotate(
+        occupied=Coalesce(Subquery(occupied_per_property, output_field=IntegerField()), Value(0))
+    ).values_list("status", "capacity", "occupied")
+    for status, capacity, occupied in rows.iterator():
+        by_status[status].occupied += occupied
+        by_status[status].free += max(0, capacity - occupied)
+    return CapacityFigures(day=day, by_status=list(by_status.values()))
+
+
+def agreement_progress(agreements):
+    """Placed persons against committed persons per agreement. 1 query (plus `agreements`)."""
+    agreements = list(agreements)
+    placed = dict(
+        Placement.objects.filter(property__agreement__in=[a.pk for a in agreements])
+        .values("property__agreement")
+        .annotate(n=Count("resident", distinct=True))
+        .values_list("property__agreement", "n")
+        .order_by()
+    )
+    return [
+        AgreementProgress(agreement=a, committed=a.committed_persons, placed=placed.get(a.pk, 0))
+        for a in agreements
+    ]
+
+
+def _month_start(day, back=0):
+    index = day.year * 12 + day.month - 1 - back
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def occupancy_trend(municipality_ids=ALL, *, months=12, today=None):
+    """Per month (oldest first): places occupied on the month's last day (today for the current
+    month) and placements started in the month, in properties located in the municipalities."""
+    today = _today(today)
+    starts = [_month_start(today, back) for back in range(months - 1, -1, -1)]
+    nexts = starts[1:] + [_month_start(today, -1)]
+    days = [min(today, n - dt.timedelta(days=1)) for n in nexts]
+    placements = _restrict(Placement.objects.all(), "property__municipality", municipality_ids)
+    occupied = placements.aggregate(
+        **{
+            f"o{i}": Count(
+                "pk", filter=Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gt=day))
+            )
+            for i, day in enumerate(days)
+        }
+    )
+    started = placements.filter(start_date__gte=starts[0], start_date__lte=today).aggregate(
+        **{
+            f"s{i}": Count("pk", filter=Q(start_date__gte=start, start_date__lt=nxt))
+            for i, (start, nxt) in enumerate(zip(starts, nexts, strict=True))
+        }
+    )
+    return [
+        TrendMonth(month=start, day=day, occupied=occupied[f"o{i}"], started=started[f"s{i}"])
+        for i, (start, day) in enumerate(zip(starts, days, strict=True))
+    ]
+
+
+def households_without_buddy(municipality_ids=ALL, *, day=None):
+    """Households (linked to the municipalities, not anonymised) with a placement active on `day`
+    and no buddy match active on it. 1 query."""
+    return households_without_buddy_queryset(municipality_ids, day=day).count()
+
+
+def households_without_buddy_queryset(municipality_ids=ALL, *, day=None, households=None):
+    """The households behind households_without_buddy() (the signals module computes the same set in
+    its own query; tests/figures/test_signals.py checks that they agree)."""
+    day = _today(day)
+    households = households if households is not None else Household.objects.all()
+    households = _restrict(households.active(), "municipality", municipality_ids)
+    placed = Placement.objects.active_on(day).filter(resident__household=OuterRef("pk"))
+    matched = BuddyMatch.objects.active_on(day).filter(household=OuterRef("pk"))
+    return households.filter(Exists(placed)).exclude(Exists(matched))

@@ -1,0 +1,170 @@
+"""Households with their residents, care status, placements and buddy (SPEC §7)."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accesslog.log import log_access
+from accounts.access import personal_data_view
+from buddies.models import BuddyMatch
+from front.filters.residents import HouseholdFilter
+from front.forms.residents import (
+    MAX_RESIDENTS,
+    CareForm,
+    EndPlacementForm,
+    HouseholdForm,
+    ResidentForm,
+    resident_formset_class,
+)
+from front.views.common import filtered_page
+from residents.models import Household, Placement, Resident
+
+
+def _resident_count(condition=None):
+    """Residents of the outer household (matching `condition`) as a correlated subquery."""
+    residents = Resident.objects.filter(household=OuterRef("pk"))
+    if condition is not None:
+        residents = residents.filter(condition)
+    counted = residents.order_by().values("household").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def annotated_households(user, day):
+    """Visible households with the list's columns computed in the same query.
+
+    Counts are correlated subqueries rather than joins with GROUP BY, so PostgreSQL walks the
+    reference index and computes them for the rows of one page only (issue 7: 50,000 households).
+    """
+    care_gap = Q(gp_practice="") | ~Q(health_insurance=Resident.Insurance.INSURED)
+    return (
+        Household.objects.visible_to(user)
+        .select_related("municipality")
+        .annotate(
+            persons=_resident_count(),
+            care_gaps=_resident_count(care_gap),
+            placed_now=Exists(Placement.objects.active_on(day).filter(resident__household=OuterRef("pk"))),
+            buddy_now=Exists(BuddyMatch.objects.active_on(day).filter(household=OuterRef("pk"))),
+        )
+        .order_by("reference")
+    )
+
+
+@personal_data_view
+def household_list(request):
+    today = timezone.localdate()
+    filterset = HouseholdFilter(
+        request.GET or None, queryset=annotated_households(request.user, today), request=request
+    )
+    page = filtered_page(request, filterset)
+    return render(request, "households/list.html", {"filter": filterset, "page_obj": page, "today": today})
+
+
+def _creation_forms(request):
+    """The household form and its residents formset. "Add a resident" re-renders the entered values
+    with one more empty row, without validating yet (works without JavaScript)."""
+    user = request.user
+    if request.method != "POST":
+        return HouseholdForm(user=user), resident_formset_class()(instance=Household(), prefix="residents")
+    if "add_resident" not in request.POST:
+        return (
+            HouseholdForm(request.POST, user=user),
+            resident_formset_class()(request.POST, instance=Household(), prefix="residents"),
+        )
+    try:
+        total = min(int(request.POST.get("residents-TOTAL_FORMS", "1")), MAX_RESIDENTS)
+    except ValueError:
+        total = 1
+    rows = [
+        {name: request.POST.get(f"residents-{i}-{name}", "") for name in ResidentForm._meta.fields}
+        for i in range(max(total, 1))
+    ]
+    formset = resident_formset_class(extra=len(rows))(instance=Household(), prefix="residents", initial=rows)
+    return HouseholdForm(initial=request.POST.dict(), user=user), formset
+
+
+@personal_data_view
+def household_create(request):
+    form, formset = _creation_forms(request)
+    if request.method == "POST" and "add_resident" not in request.POST:
+        form_ok, formset_ok = form.is_valid(), formset.is_valid()
+        if form_ok and formset_ok:
+            with transaction.atomic():
+                household = form.save()
+                formset.instance = household
+                formset.save()
+            messages.success(
+                request, _("Household %(reference)s has been saved.") % {"reference": household.reference}
+            )
+            return redirect(household)
+    return render(request, "households/form.html", {"form": form, "formset": formset})
+
+
+def _detail_context(request, household, care_forms=None, end_forms=None):
+    today = timezone.localdate()
+    residents = list(
+        household.residents.prefetch_related(
+            Prefetch(
+                "placements", queryset=Placement.objects.select_related("property").order_by("-start_date")
+            )
+        )
+    )
+    care_forms = care_forms or {}
+    end_forms = end_forms or {}
+    rows = []
+    active = []
+    for resident in residents:
+        form = care_forms.get(resident.pk) or CareForm(instance=resident, prefix=f"care-{resident.pk}")
+        rows.append({"resident": resident, "care_form": form})
+        for placement in resident.placements.all():
+            if placement.is_active_on(today) or (placement.end_date is None and placement.start_date > today):
+                end_form = end_forms.get(placement.pk) or EndPlacementForm(
+                    prefix=f"end-{placement.pk}", initial={"end_date": today}
+                )
+                active.append({"placement": placement, "resident": resident, "form": end_form})
+    placements = [p for r in residents for p in r.placements.all()]
+    placements.sort(key=lambda p: (p.start_date, p.resident_id), reverse=True)
+    matches = list(household.buddy_matches.select_related("buddy").order_by("-start_date"))
+    invalid = [f for f in [*care_forms.values(), *end_forms.values()] if f.is_bound and f.errors]
+    return {
+        "invalid_form": invalid[0] if invalid else None,
+        "household": household,
+        "today": today,
+        "rows": rows,
+        "residents": residents,
+        "placements": placements,
+        "active_placements": active,
+        "matches": matches,
+        "has_buddy_now": any(
+            m.start_date <= today and (m.end_date is None or m.end_date > today) for m in matches
+        ),
+    }
+
+
+@personal_data_view
+def household_detail(request, pk):
+    household = get_object_or_404(
+        Household.objects.visible_to(request.user).select_related("municipality", "support_organisation"),
+        pk=pk,
+    )
+    care_forms = {}
+    if request.method == "POST":
+        resident_id = request.POST.get("resident", "")
+        resident = get_object_or_404(
+            household.residents.all(), pk=resident_id if resident_id.isdigit() else 0
+        )
+        form = CareForm(request.POST, instance=resident, prefix=f"care-{resident.pk}")
+        if form.is_valid():
+            form.save()
+            messages.success(
+                request,
+                _("The care details of %(reference)s have been saved.") % {"reference": resident.reference},
+            )
+            return redirect(f"{household.get_absolute_url()}#resident-{resident.pk}")
+        care_forms[resident.pk] = form
+    context = _detail_context(request, household, care_forms=care_forms)
+    log_access(request, "view", context["residents"])
+    return render(request, "households/detail.html", context)

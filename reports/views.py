@@ -1,0 +1,197 @@
+"""Reports and exports (SPEC §8): the index page, CSV/XLSX exports, printable progress reports.
+
+Views stay thin: `params.parse_scope` reads and checks period and scope, the table modules build the
+rows, `exports` streams them. Figures come from `figures.figures` and open signals from
+`figures.signals`; nothing here recomputes them.
+"""
+
+from functools import wraps
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from accounts.access import figures_view, personal_data_view
+from housing import scope
+from housing.models import IntentAgreement, Municipality, Region
+from housing.periods import Period
+from reports import evidence, placements, progress, tables
+from reports.college_proposal import DOCX_CONTENT_TYPE, render_docx
+from reports.exports import csv_batch_response, export_response
+from reports.params import BadParameter, parse_period, parse_scope
+
+
+def bad_request(request, message):
+    return render(request, "reports/bad_request.html", {"message": message}, status=400)
+
+
+def handles_bad_parameters(view):
+    """A parameter the user typed wrong answers 400 with the Dutch reason, never a 500."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except BadParameter as exc:
+            return bad_request(request, str(exc))
+
+    return wrapper
+
+
+def _filename(name, report_scope, *extra):
+    parts = [name, str(report_scope.period)]
+    if report_scope.municipality is not None:
+        parts.append(report_scope.municipality.cbs_code)
+    if report_scope.region is not None:
+        parts.append(f"regio-{report_scope.region.pk}")
+    parts.extend(extra)
+    return "-".join(parts)
+
+
+def _period_choices(selected):
+    current = Period.current()
+    periods = {current.previous().previous(), current.previous(), current, current.next(), selected}
+    return sorted(periods, reverse=True)
+
+
+@figures_view
+@handles_bad_parameters
+def report_index(request):
+    report_scope = parse_scope(request, personal=False)
+    user = request.user
+    context = {
+        "scope": report_scope,
+        "query": report_scope.query_string(),
+        "periods": _period_choices(report_scope.period),
+        "municipalities": Municipality.objects.visible_to(user).active().only("name", "cbs_code"),
+        "regions": Region.objects.visible_to(user),
+        "personal": scope.sees_personal_data(user),
+        "formats": ("csv", "xlsx"),
+    }
+    return render(request, "reports/index.html", context)
+
+
+@figures_view
+@handles_bad_parameters
+def quota_export(request, fmt):
+    report_scope = parse_scope(request, personal=False)
+    return export_response(
+        fmt,
+        _filename("taakstelling", report_scope),
+        tables.QUOTA_HEADER,
+        tables.quota_rows(report_scope),
+        title=_("Quota"),
+    )
+
+
+@figures_view
+@handles_bad_parameters
+def region_export(request, pk, fmt):
+    region = get_object_or_404(Region.objects.visible_to(request.user), pk=pk)
+    period = parse_period(request.GET.get("period", "").strip())
+    return export_response(
+        fmt,
+        f"regio-{region.pk}-{period}",
+        tables.REGION_HEADER,
+        tables.region_rows(region, period),
+        title=_("Region"),
+        percent_columns=tables.REGION_PERCENT_COLUMNS,
+    )
+
+
+@figures_view
+@handles_bad_parameters
+def evidence_export(request, fmt):
+    report_scope = parse_scope(request, personal=False)
+    rows = evidence.evidence_rows(
+        report_scope.period, report_scope.municipalities, include_empty=report_scope.filtered
+    )
+    return export_response(
+        fmt,
+        _filename("onderbouwing", report_scope),
+        evidence.HEADER,
+        rows,
+        title=_("Evidence"),
+        percent_columns=evidence.PERCENT_COLUMNS,
+    )
+
+
+@personal_data_view
+@handles_bad_parameters
+def placements_export(request, fmt):
+    report_scope = parse_scope(request, personal=True)
+    queryset = placements.placements_queryset(request.user, report_scope)
+    filename = _filename("plaatsingen", report_scope)
+    if fmt == "csv":
+        return csv_batch_response(filename, placements.HEADER, placements.csv_batches(request, queryset))
+    return export_response(
+        fmt, filename, placements.HEADER, placements.logged_rows(request, queryset), title=_("Placements")
+    )
+
+
+@personal_data_view
+@handles_bad_parameters
+def signals_export(request, fmt):
+    report_scope = parse_scope(request, personal=True)
+    filename = _filename("signalen", report_scope)
+    if fmt == "csv":
+        return csv_batch_response(
+            filename, tables.SIGNALS_HEADER, tables.signal_csv_batches(request, report_scope)
+        )
+    return export_response(
+        fmt, filename, tables.SIGNALS_HEADER, tables.signal_rows(request, report_scope), title=_("Signals")
+    )
+
+
+def _municipality_or_404(request, cbs_code):
+    municipality = Municipality.objects.visible_to(request.user).filter(cbs_code=cbs_code.upper()).first()
+    if municipality is None:
+        raise Http404
+    return municipality
+
+
+@figures_view
+@handles_bad_parameters
+def municipality_progress(request, cbs_code):
+    municipality = _municipality_or_404(request, cbs_code)
+    period = parse_period(request.GET.get("period", "").strip())
+    context = progress.municipality_context(municipality, period)
+    return render(request, "reports/progress.html", context)
+
+
+@figures_view
+@handles_bad_parameters
+def municipality_progress_pdf(request, cbs_code):
+    municipality = _municipality_or_404(request, cbs_code)
+    period = parse_period(request.GET.get("period", "").strip())
+    context = progress.municipality_context(municipality, period)
+    return progress.pdf_response(request, context, f"voortgang-{municipality.cbs_code}-{period}")
+
+
+@figures_view
+@handles_bad_parameters
+def region_progress(request, pk):
+    region = get_object_or_404(Region.objects.visible_to(request.user), pk=pk)
+    period = parse_period(request.GET.get("period", "").strip())
+    context = progress.region_context(region, period)
+    return render(request, "reports/progress.html", context)
+
+
+@figures_view
+@handles_bad_parameters
+def region_progress_pdf(request, pk):
+    region = get_object_or_404(Region.objects.visible_to(request.user), pk=pk)
+    period = parse_period(request.GET.get("period", "").strip())
+    context = progress.region_context(region, period)
+    return progress.pdf_response(request, context, f"voortgang-regio-{region.pk}-{period}")
+
+
+@personal_data_view
+def college_proposal(request, pk):
+    """The draft college proposal of an intent agreement in the user's scope, as DOCX."""
+    agreements = IntentAgreement.objects.visible_to(request.user).select_related("municipality")
+    agreement = get_object_or_404(agreements, pk=pk)
+    response = HttpResponse(render_docx(agreement), content_type=DOCX_CONTENT_TYPE)
+    filename = f"concept-collegevoorstel-{agreement.municipality.cbs_code}-{agreement.pk}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
