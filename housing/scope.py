@@ -4,6 +4,9 @@ Roles are Django groups; a user's municipalities are their `UserScope`. This mod
 that turns a user into a set of municipality ids; every `visible_to(user)` queryset method uses it.
 """
 
+from django.apps import apps
+from django.db.models import Q
+
 MUNICIPAL_STAFF = "municipal_staff"
 PIONEER = "pioneer"
 COORDINATOR = "coordinator"
@@ -53,8 +56,8 @@ def municipality_ids(user, *, personal=True):
         return set()
     cached = getattr(user, "_thuisgevers_municipality_ids", None)
     if cached is None:
-        from housing.models import UserScope
-
+        # Through the app registry, not an import: housing.models imports this module.
+        UserScope = apps.get_model("housing", "UserScope")  # noqa: N806 - a model class
         cached = set(
             UserScope.municipalities.through.objects.filter(userscope__user=user).values_list(
                 "municipality_id", flat=True
@@ -66,8 +69,6 @@ def municipality_ids(user, *, personal=True):
 
 def filter_by_municipality(queryset, user, *fields, personal=True):
     """Keep rows whose municipality (through any of `fields`) is in the user's scope."""
-    from django.db.models import Q
-
     ids = municipality_ids(user, personal=personal)
     if ids is ALL:
         return queryset

@@ -1,4 +1,5 @@
-"""Addresses of SPEC §8: a report's name with `.csv` or `.xlsx` under /reports/."""
+"""Addresses of SPEC §8: a report's name with `.csv` or `.xlsx` under /reports/, and the college
+proposal of an agreement."""
 
 from django.urls import path, register_converter
 
@@ -18,14 +19,19 @@ class FormatConverter:
 register_converter(FormatConverter, "fmt")
 
 urlpatterns = [
-    path("", views.report_index, name="report_index"),
-    path("quota.<fmt:fmt>", views.quota_export, name="report_quota"),
-    path("placements.<fmt:fmt>", views.placements_export, name="report_placements"),
-    path("regions/<int:pk>.<fmt:fmt>", views.region_export, name="report_region"),
-    path("signals.<fmt:fmt>", views.signals_export, name="report_signals"),
-    path("evidence.<fmt:fmt>", views.evidence_export, name="report_evidence"),
-    path("progress/region/<int:pk>/", views.region_progress, name="report_region_progress"),
-    path("progress/region/<int:pk>.pdf", views.region_progress_pdf, name="report_region_progress_pdf"),
-    path("progress/<str:cbs_code>/", views.municipality_progress, name="report_progress"),
-    path("progress/<str:cbs_code>.pdf", views.municipality_progress_pdf, name="report_progress_pdf"),
+    path("reports/", views.report_index, name="report_index"),
+    path("reports/quota.<fmt:fmt>", views.quota_export, name="report_quota"),
+    path("reports/placements.<fmt:fmt>", views.placements_export, name="report_placements"),
+    path("reports/regions/<int:pk>.<fmt:fmt>", views.region_export, name="report_region"),
+    path("reports/signals.<fmt:fmt>", views.signals_export, name="report_signals"),
+    path("reports/evidence.<fmt:fmt>", views.evidence_export, name="report_evidence"),
+    path("reports/progress/region/<int:pk>/", views.region_progress, name="report_region_progress"),
+    path(
+        "reports/progress/region/<int:pk>.pdf", views.region_progress_pdf, name="report_region_progress_pdf"
+    ),
+    path("reports/progress/<str:cbs_code>/", views.municipality_progress, name="report_progress"),
+    path("reports/progress/<str:cbs_code>.pdf", views.municipality_progress_pdf, name="report_progress_pdf"),
+    path(
+        "agreements/<int:pk>/collegevoorstel.docx", views.college_proposal, name="agreement_college_proposal"
+    ),
 ]
