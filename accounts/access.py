@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 from accesslog.log import log_access, log_refused
 from housing import scope
@@ -35,13 +36,18 @@ ROLELESS_VIEWS = PUBLIC_VIEWS | {"otp_verify", "otp_setup", "oidc_logout", "admi
 class AccessPolicyMiddleware:
     """Defence in depth behind the view decorators, for every page including the admin: anonymous
     visitors are sent to the sign-in page, and a signed-in user without a role gets the polite
-    "no access" page (403) instead of an error or an empty page."""
+    "no access" page (403) instead of an error or an empty page. Answers to signed-in users are
+    never stored by a browser or proxy cache."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
+        if request.user.is_authenticated:
+            # Every signed-in page may hold personal data or scope-bound figures: no browser or proxy
+            # keeps a copy (a shared computer's back button, a caching proxy).
+            patch_cache_control(response, no_store=True, private=True)
         if response.status_code == 404 and request.user.is_authenticated:
             log_refused_record(request)
         elif response.status_code == 200 and request.method == "GET":

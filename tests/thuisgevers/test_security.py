@@ -303,3 +303,17 @@ def test_500_page_renders_without_request_context_or_database(rf, django_assert_
         response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Er ging iets mis" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    ["/households/", "/placements/", "/reports/placements.csv", "/admin/residents/resident/", "/dashboard/"],
+)
+def test_answers_to_signed_in_users_are_never_stored_by_a_cache(client, pioneer, path):
+    client.force_login(pioneer)
+    response = client.get(path)
+    assert response.status_code == 200
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"no-store", "private"} <= directives
+
