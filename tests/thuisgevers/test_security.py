@@ -316,4 +316,3 @@ def test_answers_to_signed_in_users_are_never_stored_by_a_cache(client, pioneer,
     assert response.status_code == 200
     directives = {part.strip() for part in response["Cache-Control"].split(",")}
     assert {"no-store", "private"} <= directives
-
