@@ -1,4 +1,4 @@
-"""The national-scale generator (issue 7) at a tiny scale: the data it makes obeys the rules of SPEC §5."""
+"""The national-scale generator at a tiny scale: the data it makes obeys the rules of SPEC §5."""
 
 import datetime as dt
 import io

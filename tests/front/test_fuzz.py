@@ -1,4 +1,4 @@
-"""Hostile input (issue 6): hypothesis throws arbitrary strings, numbers, dates and query strings at
+"""Hostile input: hypothesis throws arbitrary strings, numbers, dates and query strings at
 every filter page and every form. Never a 500; a refused POST changes nothing.
 
 The harness is generic: the field names come from the page's own <form> elements, so a new field or

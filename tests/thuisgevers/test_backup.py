@@ -1,4 +1,4 @@
-"""Backups and migrations (issue 6): a pg_dump of the demo data restores into a fresh database with
+"""Backups and migrations: a pg_dump of the demo data restores into a fresh database with
 identical figures; every migration can be reversed to zero and applied again; no model change
 lacks a migration."""
 
