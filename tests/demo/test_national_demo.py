@@ -13,6 +13,9 @@ from housing.models import Municipality, Property, Quota
 from residents.models import Household, Placement, Resident
 from residents.services import peak_occupancy
 
+# Generating even a tiny national data set takes seconds (`make test-fast` skips it).
+pytestmark = pytest.mark.slow
+
 TODAY = dt.date(2026, 11, 28)
 SCALE = 0.004  # 200 households, 400 residents, 20 buddies
 

@@ -26,6 +26,9 @@ from tests.factories import (
     ResidentFactory,
 )
 
+# Hypothesis runs dozens of requests per test: seconds each (`make test-fast` skips them).
+pytestmark = pytest.mark.slow
+
 GET_EXAMPLES = 25
 POST_EXAMPLES = 40
 EXAMPLES_RUN = {}  # url name -> examples actually run, printed with `pytest -s`
