@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DEBUG ?= true
 
-.PHONY: run test lint format bench messages clean
+.PHONY: run test test-fast lint format bench messages clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ lint: $(BIN)/.installed
 # Two workers (pytest-xdist): the suite includes browser tests and fuzzing; CI has two cores.
 test: lint
 	$(BIN)/pytest -n 2
+
+# While working: the same without the tests marked slow (browser, migration round trip, fuzzing,
+# races, permission matrix, backup, national data). CI and `make test` run them all.
+test-fast: lint
+	$(BIN)/pytest -n 2 -m "not slow"
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .

@@ -1,29 +1,11 @@
 """Writing the access log (Logboek dataverwerkingen / NEN 7513).
 
-Every page, export or print that shows personal data calls, after it has fetched its records through
-`visible_to(user)` and before it answers:
+Every page, export or print that shows personal data records here who saw which data subject, before
+it answers: ``log_access`` per page, ``log_access_query`` for a whole queryset in one statement,
+``log_refused`` for an attempt outside the user's scope. A write that fails propagates: a page that
+cannot account for its look at personal data must not show it.
 
-    from accesslog.log import log_access
-    log_access(request, "view", subjects, purpose="...")
-
-`subjects` is an iterable of `(model label, pk, pseudonymous reference)` per data subject seen, e.g.
-`("residents.resident", 12, "BW-7K3Q9PXM")`; model instances are accepted too (their `reference`
-attribute is used). Never pass names or V-numbers: the reference is the only identifying text the log
-keeps. `residents.access.subjects_for_households()` builds the tuples for whole households in one
-query. One row is written per subject, in one bulk insert; the call returns the number of rows.
-
-For many subjects at once (an export), `log_access_query(request, action, queryset, purpose=...)`
-logs every record of a queryset in one `INSERT … SELECT`: the records never pass through Python, so
-logging 2,000 or 100,000 subjects is one statement. The rows are the same as `log_access` writes for
-`(model label, pk, reference)` of each record.
-
-`action` is one of `AccessLogEntry.Action` (view, list, export, print, subject_access); anything else
-is a programming error and raises ValueError. If writing fails the exception propagates: a page that
-cannot account for its look at personal data must not show it (NEN 7513).
-
-`log_refused()` records a refused attempt (a record outside the user's scope) as a security event
-without personal data: in the same table with result "refused" and no reference, and as a warning on
-the `thuisgevers.security` logger for monitoring.
+How to call them (subjects, actions, what each row holds) is in docs/access-log.md.
 """
 
 import ipaddress

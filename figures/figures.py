@@ -4,60 +4,9 @@ The dashboard, the municipality and region pages and the reports all read their 
 so every screen and export agrees. Every function runs a small, fixed number of aggregate queries,
 whatever the number of municipalities or rows (conditional aggregation, no query per row).
 
-Public API (stable; other modules build on it)
-------------------------------------------------
-``municipality_figures(period, municipality_ids=ALL, *, today=None, include_empty=None)``
-    -> ``list[MunicipalityFigures]`` ordered by municipality name. ``municipality_ids`` is ``ALL``
-    (``None``: every municipality), an iterable of ids or a queryset of ids. ``include_empty``
-    (default: True for an explicit selection, False for ALL) also returns municipalities with no
-    quota and no figures, all zeros. 3 queries.
-``totals(rows)`` -> ``MunicipalityFigures`` summing the rows (no query). Its ``remaining`` is the
-    sum of the rows' remaining (a lead in one municipality does not cancel a backlog in another).
-``municipality_history(municipality_id, *, today=None)`` -> ``list[MunicipalityFigures]``, one per
-    period that has a quota for the municipality, newest first. 3 queries.
-``region_figures(region, period=None, *, today=None)`` -> ``RegionFigures`` (members with target,
-    share, placements, contribution, deviation). 3 queries.
-``capacity_figures(municipality_ids=ALL, day=None)`` -> ``CapacityFigures`` (properties, places,
-    occupied and free places per property status, by property location). 2 queries.
-``agreement_progress(agreements)`` -> ``list[AgreementProgress]`` (placed vs committed). 1 query
-    plus evaluating ``agreements`` if it is an unevaluated queryset.
-``occupancy_trend(municipality_ids=ALL, *, months=12, today=None)`` -> ``list[TrendMonth]``,
-    oldest first. 2 queries.
-``households_without_buddy(municipality_ids=ALL, *, day=None)`` -> int. 1 query;
-    ``households_without_buddy_queryset(...)`` gives the households themselves.
-
-Interpretation of SPEC §6 (decided here, tested in tests/figures/test_figures.py)
-------------------------------------------------------------------------------------
-- A *person* is a ``Resident``. Persons count for the municipality their household is linked to
-  (``Household.municipality``), wherever the property lies.
-- ``realised``: persons whose *first* counting placement (kind in ``settings.QUOTA_COUNTING_KINDS``,
-  any property) started within the period and on or before the reference date. A person who moved
-  from HAR (counted in an earlier period) into a permanent home in this period is not counted again.
-- The *reference date* is today for the current period and the period's last day for a past (or
-  future) period (``Period.reference_date``).
-- ``temporary``: persons in a ``har`` or ``transit`` placement active on the reference date. A
-  placement covers start up to, not including, its end day (the move-out day).
-- ``temporary_counted``: those temporary persons whose first counting placement started on or before
-  the reference date — "counted as realised" at any time, in this or an earlier period. With the
-  default setting that is every temporary person; with ``QUOTA_COUNTING_KINDS=permanent`` it is
-  nobody (they were never counted, so they are still in ``remaining``).
-- ``realised_temporary``: those realised persons who are temporary on the reference date — the
-  part of a progress bar shown apart (housed, not yet in a home).
-- ``remaining`` = max(0, target + carried_over − realised); ``actual_task`` = remaining +
-  temporary_counted. No person is counted twice: a temporary person not counted as realised is part
-  of ``remaining`` already.
-- Municipalities without a quota for the period have target and carried_over 0 (``has_quota``
-  False).
-- Region: a member's ``share`` = its target / the sum of the members' targets; its ``contribution`` =
-  placements active on the reference date in properties located in it / all such placements in the
-  members' properties; ``deviation`` = contribution − share. Fractions are ``Decimal`` between 0 and
-  1 or ``None`` when the denominator is 0.
-- Capacity: ``free`` places = capacity − placements active on the day, per property, never below 0.
-  ``free_total`` only counts properties that can take people (approved or in use).
-- Agreement progress: ``placed`` = distinct persons who ever had a placement of any kind in a
-  property linked to the agreement.
-- Trend and capacity count by property location (where the places are); quota figures by the
-  household's linked municipality (whose quota it is).
+The public API (signatures, query counts) and how SPEC §6 is interpreted (what counts as realised,
+temporary, remaining, a region's share) are in docs/figures.md; tests/figures/test_figures.py pins
+the interpretation.
 """
 
 import datetime as dt

@@ -1,61 +1,11 @@
 """Open *signals* of SPEC §7: situations someone has to act on.
 
 These are product signals ("signalen"), computed on demand by queries — NOT Django's
-``django.dispatch`` signals; nothing here is sent or received.
+``django.dispatch`` signals; nothing here is sent or received. Computed here, and only here, so the
+signals page, the dashboard counts and /reports/signals.csv agree.
 
-Public API (stable; the signals page and /reports/signals.csv use it)
----------------------------------------------------------------------
-``signal_query(who, kinds=None, *, today=None, municipality_ids=ALL)`` -> ``SignalQuery``: the open
-    signals of ``kinds`` (default: all) in display order — by date (undated last), then kind in
-    ``KINDS`` order, then household reference — evaluated lazily in the database, never as one list
-    in Python. ``who`` is a user (households ``visible_to`` that user: personal data, so a
-    coordinator gets nothing) or a set/iterable of municipality ids or ``ALL`` (households linked to
-    those municipalities — for callers that did their own access check). ``municipality_ids``
-    narrows a user's signals further to households linked to those municipalities.
-    Each use below runs ONE query that combines every kind's query (``UNION ALL``), adds household
-    and municipality once and sorts in SQL (PostgreSQL and SQLite):
-
-    - ``query[start:stop]`` -> ``list[Signal]``: one page, ``LIMIT``/``OFFSET``;
-    - ``query.page(number, per_page)`` -> a Django ``Page`` with ``Paginator.get_page`` semantics
-      (not a whole number: page 1; beyond the end or below 1: the last page): the page's rows and
-      the counts per kind in one query (one more only when the number is out of range);
-    - ``iter(query)`` / ``query.iterator(chunk_size)``: every signal, streamed through a
-      server-side cursor (chunked fetches on SQLite), so memory does not grow with the number;
-      ``query.batches(chunk_size)`` the same as lists of at most ``chunk_size`` signals;
-    - ``query.counts()`` -> ``{kind: n}`` for the requested kinds, ``query.count()`` their sum (no
-      ``len()``: ``list(query)`` would count first).
-``open_signals(who, kinds=None, *, today=None, municipality_ids=ALL)`` -> ``list[Signal]``: the same
-    signals as one list (``list(signal_query(...))``), for callers that need them all at once; one
-    query.
-``signal_counts(who, *, today=None, municipality_ids=ALL)`` -> ``dict[kind, int]`` with every kind
-    (zeros included), in ``KINDS`` order: counts only, fit for figures pages. One query per kind.
-``KINDS`` — the kinds in display order; ``KIND_LABELS`` — their (lazy) labels.
-
-One signal per household and kind (a family of five without a GP is one signal with
-``count == 5``). Each signal names the household (pseudonymous reference), its linked
-municipality, a date and the household page where the record is fixed. Only households that are
-not anonymised count.
-
-The rules (all on ``today``; a placement is active from its start up to, not including, its end):
-
-- ``care_gap``: an active HAR/transit placement whose resident has no GP practice or whose health
-  insurance is not "insured". Date: the placement's start.
-- ``ending_soon``: an active HAR/transit placement that ends (its end date, or else its planned end)
-  within 8 weeks (56 days) from today, or is already past its planned end, while the resident has
-  no later placement (no next home). Date: that end.
-- ``beyond_maximum``: an active HAR/transit placement beyond 12 months — planned or set to end more
-  than 12 months after its start (``Placement.exceeds_maximum``), or still running more than 12
-  months after its start. Date: the start + 12 months (``add_months``: 29 February + 12 months is
-  28 February).
-- ``reunification``: a household waiting for family reunification (expected members > 0, not yet
-  arrived) whose current property has fewer free places today than the members expected. Date:
-  the expected arrival (or the application date).
-- ``no_buddy``: a household with an active placement (any kind) and no active buddy match (the
-  households of ``figures.households_without_buddy``). Date: the start of its earliest active
-  placement.
-
-Each rule is one grouped query per kind (``_QUERIES``) giving ``(hh_id, date, n)`` per household;
-``SignalQuery`` combines them and adds the household's reference and municipality.
+The public API (``signal_query``, ``open_signals``, ``signal_counts``, query counts) and the rule of
+each kind are in docs/signals.md.
 """
 
 import datetime as dt

@@ -1,27 +1,8 @@
-"""The evidence report (issue 5, SPEC §1 gaps 1 and 3): is twelve months long enough, does care start?
+"""The evidence report (SPEC §1 gaps 1 and 3): is twelve months long enough, does care start?
 
-Per municipality (the household's linked municipality, as for the quota) and period P, with the
-reference date R of P (today, or P's last day for a past period; SPEC §6):
-
-- `temporary`: HAR and transit placements that share at least one day with P.
-- `started`: of those, the ones that started in P.
-- `past_6_months` / `past_12_months`: of `temporary`, the ones whose stay so far (until their move-out
-  day, or R while still running) lasted beyond 6 / 12 calendar months after their start.
-- `with_reason` and `reasons`: of `temporary`, those with an extension reason; reasons counted
-  (the text as entered, trimmed), most frequent first.
-- `ended` and `median_stay_days`: of `temporary`, those whose move-out day lies in P, and the median
-  of their completed stays in days (move-out day minus start day). Running stays are left out of
-  the median: counting them would understate long stays.
-- `gp_within_14_days` / `insured_within_14_days` (count and share of `started`): the resident was
-  registered with a GP, or insured (insurance "insured" with a start date), no later than 14 days
-  after the placement's start.
-- `reunification_arrived` and `reunification_median_days`: households whose family arrived in P, and
-  the median lead time from application to arrival in days; `reunification_pending`: households
-  still waiting (expected members, no arrival) on R.
-
-Two queries, whatever the number of placements: one streaming pass over the temporary placements
-and one over the households with family reunification. Medians come from day histograms, so memory
-stays bounded by the number of distinct stay lengths, not by the number of placements.
+Per municipality and period, from a fixed number of queries whatever the number of placements;
+medians come from day histograms, so memory stays bounded by the number of distinct stay lengths.
+What each figure means is in docs/reports-and-imports.md (Evidence report).
 """
 
 import datetime as dt

@@ -171,6 +171,7 @@ def cases():
             yield name, record, kind, extra, method, side
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix(role):
     world = make_world()

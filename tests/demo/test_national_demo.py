@@ -1,4 +1,4 @@
-"""The national-scale generator (issue 7) at a tiny scale: the data it makes obeys the rules of SPEC §5."""
+"""The national-scale generator at a tiny scale: the data it makes obeys the rules of SPEC §5."""
 
 import datetime as dt
 import io
@@ -12,6 +12,9 @@ from demo.national import generate
 from housing.models import Municipality, Property, Quota
 from residents.models import Household, Placement, Resident
 from residents.services import peak_occupancy
+
+# Generating even a tiny national data set takes seconds (`make test-fast` skips it).
+pytestmark = pytest.mark.slow
 
 TODAY = dt.date(2026, 11, 28)
 SCALE = 0.004  # 200 households, 400 residents, 20 buddies

@@ -48,6 +48,16 @@ MOBILE = {"width": 375, "height": 812}
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m "not slow"` deselects
+def pytest_collection_modifyitems(items):
+    """Every browser test is slow (a live server, Chromium, seconds per page): `make test-fast`
+    skips them all, including test files added here later."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.slow)
+
+
 def in_ci():
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 

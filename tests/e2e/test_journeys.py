@@ -1,4 +1,5 @@
-"""The journeys of issue 8, as a person takes them in the browser: by roles and labels only.
+"""The journeys of civil servant, pioneer and coordinator, as a person takes them in the browser:
+by roles and labels only.
 
 They run in English (the browser asks for it), so the locators are the msgids of the templates and
 do not change when a Dutch translation is reworded. The Dutch pages are walked by

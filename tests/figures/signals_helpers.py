@@ -1,4 +1,5 @@
-"""The signals as figures.signals built them before issue 7, as the oracle for the SQL version.
+"""The signals as figures.signals built them before one SQL query combined every kind: the oracle
+for that SQL version.
 
 Every kind's rows as `Signal`s in Python (one ORM query per kind, the rule's own query, dates
 converted by the ORM), sorted in Python by (date, undated last; kind; reference).

@@ -1,4 +1,4 @@
-"""Hostile input (issue 6): hypothesis throws arbitrary strings, numbers, dates and query strings at
+"""Hostile input: hypothesis throws arbitrary strings, numbers, dates and query strings at
 every filter page and every form. Never a 500; a refused POST changes nothing.
 
 The harness is generic: the field names come from the page's own <form> elements, so a new field or
@@ -25,6 +25,9 @@ from tests.factories import (
     QuotaFactory,
     ResidentFactory,
 )
+
+# Hypothesis runs dozens of requests per test: seconds each (`make test-fast` skips them).
+pytestmark = pytest.mark.slow
 
 GET_EXAMPLES = 25
 POST_EXAMPLES = 40

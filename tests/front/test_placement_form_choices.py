@@ -1,5 +1,5 @@
 """The new-placement form stays small at national scale: it offers only the chosen household and the
-properties with room, yet accepts every household and property in scope (issue 7)."""
+properties with room, yet accepts every household and property in scope."""
 
 import pytest
 from django.urls import reverse

@@ -1,4 +1,4 @@
-"""Page shapes that keep working at national scale (issue 7): nothing enumerates every record, and
+"""Page shapes that keep working at national scale: nothing enumerates every record, and
 list counts are computed for the page shown, with the same answers as before."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Spreadsheet imports in the admin site (issue 5): dry-run preview, Dutch row errors, all or nothing,
+"""Spreadsheet imports in the admin site: dry-run preview, Dutch row errors, all or nothing,
 scope, CSV and XLSX."""
 
 import datetime as dt

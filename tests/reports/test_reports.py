@@ -1,4 +1,4 @@
-"""Reports and exports (SPEC §8, issue 5): headers, types and figures read back with real CSV and XLSX
+"""Reports and exports (SPEC §8): headers, types and figures read back with real CSV and XLSX
 readers, formula injection, scope and roles, access log, query budgets, streaming."""
 
 import datetime as dt

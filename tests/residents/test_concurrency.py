@@ -24,6 +24,9 @@ from residents.models import Placement
 from residents.services import place_household
 from tests.factories import HouseholdFactory, PropertyFactory, ResidentFactory
 
+# Twenty threads or a subprocess per test (`make test-fast` skips them).
+pytestmark = pytest.mark.slow
+
 THREADS = 20
 START = dt.date(2026, 7, 1)
 

@@ -1,4 +1,4 @@
-"""Backups and migrations (issue 6): a pg_dump of the demo data restores into a fresh database with
+"""Backups and migrations: a pg_dump of the demo data restores into a fresh database with
 identical figures; every migration can be reversed to zero and applied again; no model change
 lacks a migration."""
 
@@ -66,6 +66,7 @@ def _pg_env():
 @pytest.mark.skipif(
     connection.vendor != "postgresql" or not PG_TOOLS, reason="pg_dump/pg_restore: PostgreSQL only"
 )
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_pg_dump_of_demo_data_restores_with_identical_figures(tmp_path):
     call_command("seed_demo", password="demo-password-for-backup-test-1", stdout=StringIO())
@@ -104,6 +105,7 @@ def _scratch_database(tmp_path):
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql" and not PG_TOOLS, reason="needs createdb/dropdb")
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_every_migration_reverses_to_zero_and_applies_again(tmp_path):
     url, drop = _scratch_database(tmp_path)

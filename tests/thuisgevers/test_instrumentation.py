@@ -1,4 +1,4 @@
-"""The bench's SQL timing middleware (issue 7): off unless BENCH_INSTRUMENT=1 asks for it."""
+"""The bench's SQL timing middleware: off unless BENCH_INSTRUMENT=1 asks for it."""
 
 import os
 import subprocess

@@ -1,4 +1,4 @@
-"""Security headers, request guards, error pages, production settings and the health check (issue 6)."""
+"""Security headers, request guards, error pages, production settings and the health check."""
 
 import json
 import logging
