@@ -14,6 +14,7 @@ from figures import cache
 from figures.models import DataVersion
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_migrate_adopts_the_table_of_the_pre_split_app_and_keeps_its_row():
     recorder = MigrationRecorder(connection)
@@ -33,6 +34,7 @@ def test_migrate_adopts_the_table_of_the_pre_split_app_and_keeps_its_row():
         recorder.record_unapplied("thuisgevers", "0001_initial")
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_migrate_creates_the_table_on_a_database_without_it():
     recorder = MigrationRecorder(connection)
