@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.factories import PropertyFactory
+from tests.factories import BuddyFactory, IntentAgreementFactory, PlacementFactory, PropertyFactory
 from tests.front.pages_helpers import assert_no_inline_code, fast_password_hashing  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +95,25 @@ def test_tables_have_captions_and_scoped_headers(client, staff_groningen):
     assert "aria-sort" not in html  # unsorted until asked
     sorted_html = client.get(reverse("property_list"), {"ordering": "capacity"}).text
     assert 'aria-sort="ascending"' in sorted_html
+
+
+@pytest.mark.parametrize(
+    ("url_name", "list_id"),
+    [
+        ("household_list", "households"),
+        ("placement_list", "placements"),
+        ("buddy_list", "buddies"),
+        ("property_list", "properties"),
+        ("agreement_list", "agreements"),
+    ],
+)
+def test_list_pages_label_their_table_region_by_its_own_caption(client, staff_groningen, url_name, list_id):
+    """The list pages share includes/list_page.html; each names its caption, which labels the region."""
+    PlacementFactory()
+    BuddyFactory()
+    IntentAgreementFactory()
+    client.force_login(staff_groningen)
+    html = client.get(reverse(url_name)).text
+    assert f'role="region" aria-labelledby="{list_id}-caption"' in html
+    assert html.count(f'<caption id="{list_id}-caption">') == 1
+    assert html.count("<h1") == 1
