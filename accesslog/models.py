@@ -57,7 +57,7 @@ class AccessLogEntry(models.Model):
         on_delete=models.SET_NULL,
         # No database constraint: PostgreSQL checks a deferred foreign key once per row at commit,
         # ~0.4–0.9 s for an export's 100,000 rows, and the actor is always the signed-in user who
-        # makes the request. Django still applies SET_NULL (issue 7).
+        # makes the request. Django still applies SET_NULL.
         db_constraint=False,
         null=True,
         blank=True,
@@ -94,7 +94,7 @@ class AccessLogEntry(models.Model):
         # (~100,000 nationally): only the questions the log must answer quickly are indexed — whose
         # record (type + id, or the reference: a plain b-tree, searched exactly in capitals), by
         # whom (actor) and when (occurred_at). The request id is not indexed: an investigation that
-        # has one also has the time (issue 7, `make bench`).
+        # has one also has the time (`make bench`).
         indexes = [
             models.Index(fields=["subject_type", "subject_id"], name="accesslog_subject"),
             models.Index(fields=["subject_reference"], name="accesslog_reference"),

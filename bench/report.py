@@ -1,4 +1,4 @@
-"""The targets of issue 7, judged on one run's results, and the table printed at the end."""
+"""The performance targets, judged on one run's results, and the table printed at the end."""
 
 FLAT_MEMORY_MIB = 32  # growth of a worker during an export; a non-streamed export grows by hundreds
 
@@ -177,7 +177,7 @@ def table(results):
         lines.append(f"national data (cached): {data.get('counts')}")
     lines.append(f"machine: {results.get('machine')}; commit {results.get('commit')}")
     lines.append("")
-    lines.append("targets (issue 7):")
+    lines.append("targets:")
     for target in results.get("targets", []):
         verdict = {True: "MET", False: "MISSED", None: "n/a"}[target["met"]]
         lines.append(f"  [{verdict:^6}] {target['target']}: {target['value']}")

@@ -1,4 +1,4 @@
-"""National-scale demo data (`seed_demo --scale national`, SPEC §9, issue 7).
+"""National-scale demo data (`seed_demo --scale national`, SPEC §9).
 
 About 10,000 properties, 50,000 households, 100,000 residents, 150,000 placements and 5,000 buddies
 spread over the 342 real municipalities, so pages and exports can be measured at the size they would

@@ -1,4 +1,4 @@
-"""Cached pages of figures, kept fresh by a data version (issue 7).
+"""Cached pages of figures, kept fresh by a data version.
 
 The figures of SPEC §6 and the signal counts are aggregates over every placement in scope: a
 municipal dashboard at national scale costs ~20 queries and 100–300 ms, while the data behind it

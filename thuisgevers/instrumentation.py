@@ -1,4 +1,4 @@
-"""Opt-in timing of SQL per request, for `make bench` (issue 7) only.
+"""Opt-in timing of SQL per request, for `make bench` only.
 
 Settings add `BenchInstrumentationMiddleware` first in MIDDLEWARE only when the environment says
 BENCH_INSTRUMENT=1; production never has it. It sums the time of every SQL statement (through

@@ -1,4 +1,4 @@
-"""Request guards and response headers that apply to every page (issue 6).
+"""Request guards and response headers that apply to every page.
 
 - Oversized request bodies are refused with 413 before anything reads them (uploads included:
   DATA_UPLOAD_MAX_MEMORY_SIZE only limits the non-file part of a form).

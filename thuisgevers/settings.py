@@ -131,7 +131,7 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Web queries are short: PostgreSQL's JIT compiler spends seconds compiling plans for the
     # national data set and saves far less, so it is off; random_page_cost 1.1 (SSD or cloud
-    # storage) lets the planner use the indexes it should (`make bench`, issue 7).
+    # storage) lets the planner use the indexes it should (measured with `make bench`).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off -c random_page_cost=1.1")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -146,7 +146,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# --- Sign-in, sessions, second factor, single sign-on (issue 3) ---
+# --- Sign-in, sessions, second factor, single sign-on ---
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out users before any check
     "django.contrib.auth.backends.ModelBackend",
@@ -246,7 +246,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
-# --- Security (issue 6). Safe by default; production values come from the environment. ---
+# --- Security. Safe by default; production values come from the environment. ---
 # Content-Security-Policy (django-csp 4): no inline scripts or styles anywhere, the admin included.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

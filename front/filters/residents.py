@@ -89,7 +89,7 @@ class PlacementFilter(django_filters.FilterSet):
         empty_label=_("All"),
     )
     # A name search, not a choice list: at national scale a <select> of every visible property
-    # (10,000 options) took most of the page's time to render (issue 7, `make bench`). Links can
+    # (10,000 options) took most of the page's time to render (`make bench`). Links can
     # still filter on one property by its number (`?property=<pk>`, a hidden field).
     property_name = django_filters.CharFilter(
         field_name="property__name", lookup_expr="icontains", max_length=100, label=_("Property")
