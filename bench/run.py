@@ -360,20 +360,12 @@ def _copy_baseline(template, setup, repeat=3):
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from housing.models import Municipality
-    from housing.periods import Period
+    from figures.selection import build_selection
     from reports import placements
-    from reports.params import ReportScope
 
     admin = get_user_model().objects.get(username=setup["users"]["admin"])
-    report_scope = ReportScope(
-        period=Period.current(),
-        municipality=None,
-        region=None,
-        municipalities=Municipality.objects.all(),
-        unrestricted=True,
-    )
-    queryset = placements.placements_queryset(admin, report_scope).values_list(*placements._FIELDS[:-1])
+    selection = build_selection(admin, {}, personal=True, strict=True)
+    queryset = placements.placements_queryset(admin, selection).values_list(*placements._FIELDS[:-1])
     sql, params = queryset.query.sql_with_params()
     connection.ensure_connection()
     query = psycopg.ClientCursor(connection.connection).mogrify(sql, params)

@@ -59,7 +59,7 @@ _FIELDS = (
 )
 
 
-def placements_queryset(user, report_scope):
+def placements_queryset(user, selection):
     """Placements the user may see that share at least one day with the period.
 
     With a municipality or region filter, a placement is in when its household is linked to one of
@@ -67,10 +67,10 @@ def placements_queryset(user, report_scope):
     two ways in are a union of placement ids: each side reads its own indexes, where an OR across
     the household and property joins made PostgreSQL join every placement first.
     """
-    period = report_scope.period
+    period = selection.period
     qs = Placement.objects.visible_to(user).overlapping(period.start, period.next_start)
-    if report_scope.filtered:
-        ids = report_scope.municipalities.values("pk")
+    if selection.filtered:
+        ids = selection.municipality_ids
         linked = Placement.objects.filter(resident__household__municipality__in=ids)
         located = Placement.objects.filter(property__municipality__in=ids)
         qs = qs.filter(pk__in=linked.order_by().values("pk").union(located.order_by().values("pk")))

@@ -32,8 +32,8 @@ SIGNALS_PURPOSE = "report_signals"
 LOG_BATCH = 2000
 
 
-def quota_rows(report_scope):
-    for row in figures.municipality_figures(report_scope.period, report_scope.municipality_ids):
+def quota_rows(selection):
+    for row in figures.municipality_figures(selection.period, selection.municipality_ids):
         yield (
             row.cbs_code,
             row.name,
@@ -59,7 +59,7 @@ def region_rows(region, period):
         )
 
 
-def signal_batches(request, report_scope, *, batch_size=LOG_BATCH):
+def signal_batches(request, selection, *, batch_size=LOG_BATCH):
     """Lists of the open signals for the signals report, in display order.
 
     Signals open on the period's reference date (today for the current period), for the households
@@ -67,9 +67,8 @@ def signal_batches(request, report_scope, *, batch_size=LOG_BATCH):
     one query (`signals.signal_query`) `batch_size` at a time; before a batch is handed out, its
     households not logged yet are written to the access log in one INSERT … SELECT — so every
     household exported is logged once, and never after a row showing it was sent."""
-    municipality_ids = report_scope.municipalities.values("pk") if report_scope.filtered else figures.ALL
     found = signals.signal_query(
-        request.user, today=report_scope.period.reference_date(), municipality_ids=municipality_ids
+        request.user, today=selection.period.reference_date(), municipality_ids=selection.chosen_ids
     )
     logged = set()  # household ids: a few MB at national scale, where the rows would be far more
     for batch in found.batches(batch_size):
@@ -101,17 +100,17 @@ def _signal_row(signal, labels, municipality_name):
     )
 
 
-def signal_rows(request, report_scope, *, batch_size=LOG_BATCH):
+def signal_rows(request, selection, *, batch_size=LOG_BATCH):
     """Rows of the signals report (typed: dates and ints), logged batch by batch."""
     labels = _labels()
-    for batch in signal_batches(request, report_scope, batch_size=batch_size):
+    for batch in signal_batches(request, selection, batch_size=batch_size):
         for signal in batch:
             yield _signal_row(signal, labels, signal.municipality_name)
 
 
-def signal_csv_batches(request, report_scope, *, batch_size=LOG_BATCH):
+def signal_csv_batches(request, selection, *, batch_size=LOG_BATCH):
     """Lists of CSV rows for `exports.csv_batch_response`, logged batch by batch: the cells are
     those `signal_rows` gives, with the one free text (the municipality name) neutralised."""
     labels = _labels()
-    for batch in signal_batches(request, report_scope, batch_size=batch_size):
+    for batch in signal_batches(request, selection, batch_size=batch_size):
         yield [_signal_row(signal, labels, neutralise(signal.municipality_name)) for signal in batch]

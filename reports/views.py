@@ -1,7 +1,8 @@
 """Reports and exports (SPEC §8): the index page, CSV/XLSX exports, printable progress reports.
 
-Views stay thin: `params.parse_scope` reads and checks period and scope, the table modules build the
-rows, `exports` streams them. Figures come from `figures.figures` and open signals from
+Views stay thin: `figures.selection` reads and checks period and scope (strictly: a malformed
+value answers 400 with its Dutch reason, a municipality or region outside the scope 404), the table
+modules build the rows, `exports` streams them. Figures come from `figures.figures` and open signals from
 `figures.signals`; nothing here recomputes them.
 """
 
@@ -12,13 +13,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from accounts.access import figures_view, personal_data_view
+from figures.selection import BadSelection, build_selection
 from housing import scope
 from housing.models import IntentAgreement, Municipality, Region
-from housing.periods import Period
 from reports import evidence, placements, progress, tables
 from reports.college_proposal import DOCX_CONTENT_TYPE, render_docx
 from reports.exports import csv_batch_response, export_response
-from reports.params import BadParameter, parse_period, parse_scope
 
 
 def bad_request(request, message):
@@ -32,37 +32,39 @@ def handles_bad_parameters(view):
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except BadParameter as exc:
+        except BadSelection as exc:
             return bad_request(request, str(exc))
 
     return wrapper
 
 
-def _filename(name, report_scope, *extra):
-    parts = [name, str(report_scope.period)]
-    if report_scope.municipality is not None:
-        parts.append(report_scope.municipality.cbs_code)
-    if report_scope.region is not None:
-        parts.append(f"regio-{report_scope.region.pk}")
+def _selection(request, *, personal):
+    return build_selection(request.user, request.GET, personal=personal, strict=True)
+
+
+def _period(request):
+    return build_selection(request.user, request.GET, personal=False, choose=("period",), strict=True).period
+
+
+def _filename(name, selection, *extra):
+    parts = [name, str(selection.period)]
+    if selection.municipality is not None:
+        parts.append(selection.municipality.cbs_code)
+    if selection.region is not None:
+        parts.append(f"regio-{selection.region.pk}")
     parts.extend(extra)
     return "-".join(parts)
-
-
-def _period_choices(selected):
-    current = Period.current()
-    periods = {current.previous().previous(), current.previous(), current, current.next(), selected}
-    return sorted(periods, reverse=True)
 
 
 @figures_view
 @handles_bad_parameters
 def report_index(request):
-    report_scope = parse_scope(request, personal=False)
+    selection = _selection(request, personal=False)
     user = request.user
     context = {
-        "scope": report_scope,
-        "query": report_scope.query_string(),
-        "periods": _period_choices(report_scope.period),
+        "selection": selection,
+        "query": selection.query_string(),
+        "periods": selection.periods,
         "municipalities": Municipality.objects.visible_to(user).active().only("name", "cbs_code"),
         "regions": Region.objects.visible_to(user),
         "personal": scope.sees_personal_data(user),
@@ -74,12 +76,12 @@ def report_index(request):
 @figures_view
 @handles_bad_parameters
 def quota_export(request, fmt):
-    report_scope = parse_scope(request, personal=False)
+    selection = _selection(request, personal=False)
     return export_response(
         fmt,
-        _filename("taakstelling", report_scope),
+        _filename("taakstelling", selection),
         tables.QUOTA_HEADER,
-        tables.quota_rows(report_scope),
+        tables.quota_rows(selection),
         title=_("Quota"),
     )
 
@@ -88,7 +90,7 @@ def quota_export(request, fmt):
 @handles_bad_parameters
 def region_export(request, pk, fmt):
     region = get_object_or_404(Region.objects.visible_to(request.user), pk=pk)
-    period = parse_period(request.GET.get("period", "").strip())
+    period = _period(request)
     return export_response(
         fmt,
         f"regio-{region.pk}-{period}",
@@ -102,13 +104,13 @@ def region_export(request, pk, fmt):
 @figures_view
 @handles_bad_parameters
 def evidence_export(request, fmt):
-    report_scope = parse_scope(request, personal=False)
+    selection = _selection(request, personal=False)
     rows = evidence.evidence_rows(
-        report_scope.period, report_scope.municipalities, include_empty=report_scope.filtered
+        selection.period, selection.municipalities, include_empty=selection.filtered
     )
     return export_response(
         fmt,
-        _filename("onderbouwing", report_scope),
+        _filename("onderbouwing", selection),
         evidence.HEADER,
         rows,
         title=_("Evidence"),
@@ -119,9 +121,9 @@ def evidence_export(request, fmt):
 @personal_data_view
 @handles_bad_parameters
 def placements_export(request, fmt):
-    report_scope = parse_scope(request, personal=True)
-    queryset = placements.placements_queryset(request.user, report_scope)
-    filename = _filename("plaatsingen", report_scope)
+    selection = _selection(request, personal=True)
+    queryset = placements.placements_queryset(request.user, selection)
+    filename = _filename("plaatsingen", selection)
     if fmt == "csv":
         return csv_batch_response(filename, placements.HEADER, placements.csv_batches(request, queryset))
     return export_response(
@@ -132,14 +134,14 @@ def placements_export(request, fmt):
 @personal_data_view
 @handles_bad_parameters
 def signals_export(request, fmt):
-    report_scope = parse_scope(request, personal=True)
-    filename = _filename("signalen", report_scope)
+    selection = _selection(request, personal=True)
+    filename = _filename("signalen", selection)
     if fmt == "csv":
         return csv_batch_response(
-            filename, tables.SIGNALS_HEADER, tables.signal_csv_batches(request, report_scope)
+            filename, tables.SIGNALS_HEADER, tables.signal_csv_batches(request, selection)
         )
     return export_response(
-        fmt, filename, tables.SIGNALS_HEADER, tables.signal_rows(request, report_scope), title=_("Signals")
+        fmt, filename, tables.SIGNALS_HEADER, tables.signal_rows(request, selection), title=_("Signals")
     )
 
 
@@ -154,7 +156,7 @@ def _municipality_or_404(request, cbs_code):
 @handles_bad_parameters
 def municipality_progress(request, cbs_code):
     municipality = _municipality_or_404(request, cbs_code)
-    period = parse_period(request.GET.get("period", "").strip())
+    period = _period(request)
     context = progress.municipality_context(municipality, period)
     return render(request, "reports/progress.html", context)
 
@@ -163,7 +165,7 @@ def municipality_progress(request, cbs_code):
 @handles_bad_parameters
 def municipality_progress_pdf(request, cbs_code):
     municipality = _municipality_or_404(request, cbs_code)
-    period = parse_period(request.GET.get("period", "").strip())
+    period = _period(request)
     context = progress.municipality_context(municipality, period)
     return progress.pdf_response(request, context, f"voortgang-{municipality.cbs_code}-{period}")
 
@@ -172,7 +174,7 @@ def municipality_progress_pdf(request, cbs_code):
 @handles_bad_parameters
 def region_progress(request, pk):
     region = get_object_or_404(Region.objects.visible_to(request.user), pk=pk)
-    period = parse_period(request.GET.get("period", "").strip())
+    period = _period(request)
     context = progress.region_context(region, period)
     return render(request, "reports/progress.html", context)
 
@@ -181,7 +183,7 @@ def region_progress(request, pk):
 @handles_bad_parameters
 def region_progress_pdf(request, pk):
     region = get_object_or_404(Region.objects.visible_to(request.user), pk=pk)
-    period = parse_period(request.GET.get("period", "").strip())
+    period = _period(request)
     context = progress.region_context(region, period)
     return progress.pdf_response(request, context, f"voortgang-regio-{region.pk}-{period}")
 

@@ -52,6 +52,35 @@ class HouseholdQuerySet(models.QuerySet):
     def active(self):
         return self.filter(anonymised_at__isnull=True)
 
+    def with_list_columns(self, day, *, buddy_matches):
+        """The household list's columns on `day`: `persons`, `care_gaps` (residents without a GP or
+        insurance), `placed_now` and `buddy_now`, with the municipality.
+
+        Counts are correlated subqueries rather than joins with GROUP BY, so PostgreSQL walks the
+        reference index and computes them for the rows of one page only (50,000 households).
+        `buddy_matches` is the buddies app's `BuddyMatch` manager or queryset: residents sits
+        below buddies and does not import it.
+        """
+        here = models.OuterRef("pk")
+        care_gap = Q(gp_practice="") | ~Q(health_insurance=Resident.Insurance.INSURED)
+        return self.select_related("municipality").annotate(
+            persons=self._resident_count(),
+            care_gaps=self._resident_count(care_gap),
+            placed_now=models.Exists(Placement.objects.active_on(day).filter(resident__household=here)),
+            buddy_now=models.Exists(buddy_matches.active_on(day).filter(household=here)),
+        )
+
+    @staticmethod
+    def _resident_count(condition=None):
+        """Residents of the outer household (matching `condition`) as a correlated subquery."""
+        from django.db.models.functions import Coalesce
+
+        residents = Resident.objects.filter(household=models.OuterRef("pk"))
+        if condition is not None:
+            residents = residents.filter(condition)
+        counted = residents.order_by().values("household").annotate(n=models.Count("pk")).values("n")
+        return Coalesce(models.Subquery(counted, output_field=models.IntegerField()), 0)
+
 
 class Household(models.Model):
     class Category(models.TextChoices):

@@ -1,8 +1,8 @@
 """The shared dashboard, signals, municipalities and regions (SPEC §6, §7).
 
-Thin views: validate the query string with a form (bad values fall back to defaults with a Dutch
-message, never an error page), take the scope from housing.scope, read every number from
-figures.figures / figures.signals, render. Each page runs a fixed number of queries whatever
+Thin views: take period and municipalities from figures.selection and the page's other filters
+from a form (bad values fall back to defaults with a Dutch message, never an error page), read
+every number from figures.figures / figures.signals, render. Each page runs a fixed number of queries whatever
 the number of municipalities (pinned in tests/front/test_dashboard.py).
 """
 
@@ -19,46 +19,18 @@ from accounts.access import figures_view, personal_data_view
 from figures import cache as figure_cache
 from figures import figures, signals
 from figures.charts import trend_chart
+from figures.selection import FIELDS, build_selection
 from front.forms.dashboard import SORT_FIELDS, MunicipalityListForm, SelectionForm, SignalFilterForm
 from housing import scope
 from housing.models import IntentAgreement, Municipality, Region
-from housing.periods import Period
 
 SIGNALS_PER_PAGE = 50
 MUNICIPALITIES_PER_PAGE = 50
 DASHBOARD_AGREEMENTS = 10
 
 
-def _scope_municipalities(user, *, personal):
-    """(pk, cbs_code, name) of the municipalities the user may choose from. 1 query."""
-    ids = scope.municipality_ids(user, personal=personal)
-    queryset = Municipality.objects.all() if ids is scope.ALL else Municipality.objects.filter(pk__in=ids)
-    if ids is scope.ALL:
-        queryset = queryset.filter(active=True)
-    return ids, list(queryset.order_by("name").values_list("pk", "cbs_code", "name"))
-
-
-def _selection(request, form_class=SelectionForm, *, personal=False):
-    """Validate ?period=&municipality=&region= against the user's scope.
-
-    Returns the bound form and the selection: period, the chosen municipality / region (dicts or
-    None) and `ids` — the municipality ids the page covers (figures.ALL for everything)."""
-    ids, choices = _scope_municipalities(request.user, personal=personal)
-    regions = []
-    if form_class is SelectionForm:
-        regions = Region.objects.visible_to(request.user).values_list("pk", "name")
-    form = form_class(request.GET or None, municipalities=choices, regions=regions)
-    selection = {"ids": ids, "municipality": form.value("municipality"), "region": None}
-    if form_class is SelectionForm:
-        selection["period"] = form.value("period", Period.current())
-        selection["region"] = form.value("region")
-    if selection["municipality"]:
-        selection["ids"] = [selection["municipality"]["pk"]]
-    elif selection["region"]:
-        members = Region.members.through.objects.filter(region_id=selection["region"]["pk"])
-        member_ids = set(members.values_list("municipality_id", flat=True))
-        selection["ids"] = member_ids if ids is scope.ALL else member_ids & set(ids)
-    return form, selection
+def _selection(request, *, personal=False, choose=FIELDS):
+    return build_selection(request.user, request.GET, personal=personal, choose=choose)
 
 
 def _agreements(ids):
@@ -83,15 +55,15 @@ def dashboard(request):
 
 def _dashboard(request):
     today = timezone.localdate()
-    form, selection = _selection(request)
-    period, ids = selection["period"], selection["ids"]
+    selection = _selection(request)
+    form = SelectionForm(request.GET or None, selection=selection)
+    period, ids = selection.period, selection.municipality_ids
     personal = scope.sees_personal_data(request.user)
     rows = figures.municipality_figures(period, ids, today=today)
     if personal:
         # Exactly what /signals/ lists for this user (households linked to, or placed in, their
         # municipalities), so a count and the list behind its link agree.
-        narrowed = ids if selection["municipality"] or selection["region"] else scope.ALL
-        counts = signals.signal_counts(request.user, today=today, municipality_ids=narrowed)
+        counts = signals.signal_counts(request.user, today=today, municipality_ids=selection.chosen_ids)
     else:
         counts = signals.signal_counts(ids, today=today)
     trend = figures.occupancy_trend(ids, today=today)
@@ -117,10 +89,12 @@ def _dashboard(request):
 
 @personal_data_view
 def signal_list(request):
-    form, selection = _selection(request, SignalFilterForm, personal=True)
+    selection = _selection(request, personal=True, choose=("municipality",))
+    form = SignalFilterForm(request.GET or None, selection=selection)
     kind = form.value("kind")
-    municipality_ids = [selection["municipality"]["pk"]] if selection["municipality"] else scope.ALL
-    found = signals.signal_query(request.user, [kind] if kind else None, municipality_ids=municipality_ids)
+    found = signals.signal_query(
+        request.user, [kind] if kind else None, municipality_ids=selection.chosen_ids
+    )
     # One query for the page's signals and the counts per kind: sorted and cut in SQL.
     page = found.page(request.GET.get("page"), SIGNALS_PER_PAGE)
     _log_signals(request, page.object_list)
@@ -163,23 +137,21 @@ def _sort(rows, ordering):
 @figures_view
 def municipality_list(request):
     today = timezone.localdate()
-    ids = scope.municipality_ids(request.user, personal=False)
+    selection = _selection(request, choose=("period",))
     provinces = list(
         Municipality.objects.exclude(province="")
         .order_by("province")
         .values_list("province", flat=True)
         .distinct()
     )
-    form = MunicipalityListForm(request.GET or None, provinces=provinces)
-    period = form.value("period", Period.current())
-    municipalities = (
-        Municipality.objects.all() if ids is scope.ALL else Municipality.objects.filter(pk__in=ids)
-    )
+    form = MunicipalityListForm(request.GET or None, selection=selection, provinces=provinces)
+    period = selection.period
+    municipalities = selection.scope_municipalities
     if province := form.value("province"):
         municipalities = municipalities.filter(province=province)
     if query := (form.value("q") or "").strip():
         municipalities = municipalities.filter(Q(name__icontains=query) | Q(cbs_code__iexact=query))
-    if ids is scope.ALL and not query:
+    if selection.unrestricted and not query:
         municipalities = municipalities.filter(active=True)
 
     def compute():
@@ -203,20 +175,15 @@ def municipality_list(request):
     )
 
 
-def _municipality_in_scope_or_404(user, cbs_code):
-    municipality = get_object_or_404(Municipality, cbs_code=(cbs_code or "").upper())
-    ids = scope.municipality_ids(user, personal=False)
-    if ids is not scope.ALL and municipality.pk not in ids:
-        raise Http404
-    return municipality
-
-
 @figures_view
 def municipality_detail(request, cbs_code):
     today = timezone.localdate()
-    municipality = _municipality_in_scope_or_404(request.user, cbs_code)
-    form = MunicipalityListForm(request.GET or None)
-    period = form.value("period", Period.current())
+    selection = _selection(request, choose=("period",))
+    municipality = get_object_or_404(Municipality, cbs_code=(cbs_code or "").upper())
+    if not selection.covers(municipality):
+        raise Http404
+    form = MunicipalityListForm(request.GET or None, selection=selection)
+    period = selection.period
     (row,) = figures.municipality_figures(period, [municipality.pk], today=today, include_empty=True)
     return render(
         request,
@@ -240,11 +207,11 @@ def municipality_detail(request, cbs_code):
 def region_detail(request, pk):
     today = timezone.localdate()
     region = get_object_or_404(Region.objects.visible_to(request.user), pk=pk)
-    form = MunicipalityListForm(request.GET or None)
-    period = form.value("period", Period.current())
+    selection = _selection(request, choose=("period",))
+    form = MunicipalityListForm(request.GET or None, selection=selection)
+    period = selection.period
     result = figures.region_figures(region, period, today=today)
-    ids = scope.municipality_ids(request.user, personal=False)
-    linkable = {m.municipality_id for m in result.members if ids is scope.ALL or m.municipality_id in ids}
+    linkable = {m.municipality_id for m in result.members if selection.covers(m.municipality_id)}
     return render(
         request,
         "dashboard/region_detail.html",

@@ -2,8 +2,7 @@
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,44 +20,18 @@ from front.forms.residents import (
     resident_formset_class,
 )
 from front.views.common import filtered_page
-from residents.models import Household, Placement, Resident
-
-
-def _resident_count(condition=None):
-    """Residents of the outer household (matching `condition`) as a correlated subquery."""
-    residents = Resident.objects.filter(household=OuterRef("pk"))
-    if condition is not None:
-        residents = residents.filter(condition)
-    counted = residents.order_by().values("household").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def annotated_households(user, day):
-    """Visible households with the list's columns computed in the same query.
-
-    Counts are correlated subqueries rather than joins with GROUP BY, so PostgreSQL walks the
-    reference index and computes them for the rows of one page only (issue 7: 50,000 households).
-    """
-    care_gap = Q(gp_practice="") | ~Q(health_insurance=Resident.Insurance.INSURED)
-    return (
-        Household.objects.visible_to(user)
-        .select_related("municipality")
-        .annotate(
-            persons=_resident_count(),
-            care_gaps=_resident_count(care_gap),
-            placed_now=Exists(Placement.objects.active_on(day).filter(resident__household=OuterRef("pk"))),
-            buddy_now=Exists(BuddyMatch.objects.active_on(day).filter(household=OuterRef("pk"))),
-        )
-        .order_by("reference")
-    )
+from residents.models import Household, Placement
 
 
 @personal_data_view
 def household_list(request):
     today = timezone.localdate()
-    filterset = HouseholdFilter(
-        request.GET or None, queryset=annotated_households(request.user, today), request=request
+    households = (
+        Household.objects.visible_to(request.user)
+        .with_list_columns(today, buddy_matches=BuddyMatch.objects)
+        .order_by("reference")
     )
+    filterset = HouseholdFilter(request.GET or None, queryset=households, request=request)
     page = filtered_page(request, filterset)
     return render(request, "households/list.html", {"filter": filterset, "page_obj": page, "today": today})
 

@@ -136,7 +136,7 @@ def test_dashboard_for_one_municipality_and_for_a_region(coordinator, region):
     assert everything.realised == 7
     one = client.get(f"/dashboard/?municipality={GRONINGEN}").context
     assert one["total"].realised == 2
-    assert one["selection"]["municipality"]["cbs_code"] == GRONINGEN
+    assert one["selection"].municipality.cbs_code == GRONINGEN
     assert client.get(f"/dashboard/?region={region.pk}").context["total"].realised == 3
     past = client.get("/dashboard/?period=2020-H1").context
     assert str(past["period"]) == "2020-H1"

@@ -272,11 +272,12 @@ def test_placements_export_logs_every_resident_once(client, staff_groningen, wor
 
 
 def _placements_request(rf, user, path="/reports/placements.csv"):
-    from reports.params import parse_scope
+    from figures.selection import build_selection
 
     request = rf.get(path, REMOTE_ADDR="192.0.2.10")
     request.user = user
-    return request, placements_module.placements_queryset(user, parse_scope(request, personal=True))
+    selection = build_selection(user, request.GET, personal=True, strict=True)
+    return request, placements_module.placements_queryset(user, selection)
 
 
 def test_placements_export_logs_every_resident_before_the_first_row_leaves(rf, staff_groningen, world):
@@ -573,11 +574,11 @@ def test_signals_report_rows_match_open_signals_and_are_logged(client, staff_gro
 
 
 def _signals_request(rf, user):
-    from reports.params import parse_scope
+    from figures.selection import build_selection
 
     request = rf.get("/reports/signals.csv")
     request.user = user
-    return request, parse_scope(request, personal=True)
+    return request, build_selection(user, request.GET, personal=True, strict=True)
 
 
 def test_signals_export_streams_and_logs_each_household_once_before_its_rows(rf, staff_groningen, world):
