@@ -72,7 +72,7 @@ from django.utils import timezone
 
 from buddies.models import BuddyMatch
 from housing.models import IntentAgreement, Municipality, Property, Quota
-from housing.periods import Period
+from housing.periods import Period, active_on
 from housing.scope import ALL
 from residents.models import Household, Placement, Resident
 
@@ -94,8 +94,6 @@ __all__ = [
     "region_figures",
     "totals",
 ]
-
-OPEN_PROPERTY_STATUSES = (Property.Status.APPROVED, Property.Status.IN_USE)
 
 
 def _percent(part, whole):
@@ -215,7 +213,7 @@ class CapacityFigures:
 
     @property
     def free_total(self):
-        return sum(s.free for s in self.by_status if s.status in OPEN_PROPERTY_STATUSES)
+        return sum(s.free for s in self.by_status if s.status in Property.OPEN_STATUSES)
 
     def get(self, status):
         return next(s for s in self.by_status if s.status == status)
@@ -527,12 +525,7 @@ def occupancy_trend(municipality_ids=ALL, *, months=12, today=None):
     days = [min(today, n - dt.timedelta(days=1)) for n in nexts]
     placements = _restrict(Placement.objects.all(), "property__municipality", municipality_ids)
     occupied = placements.aggregate(
-        **{
-            f"o{i}": Count(
-                "pk", filter=Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gt=day))
-            )
-            for i, day in enumerate(days)
-        }
+        **{f"o{i}": Count("pk", filter=active_on(day)) for i, day in enumerate(days)}
     )
     started = placements.filter(start_date__gte=starts[0], start_date__lte=today).aggregate(
         **{
