@@ -23,6 +23,9 @@ Public API (stable; other modules build on it)
     plus evaluating ``agreements`` if it is an unevaluated queryset.
 ``occupancy_trend(municipality_ids=ALL, *, months=12, today=None)`` -> ``list[TrendMonth]``,
     oldest first. 2 queries.
+``occupancy_forecast(capacity, placements, *, today=None, months=12)`` -> ``list[dict]``, one
+    property's expected occupancy today and at the next month starts, from its loaded placements
+    (the property page's chart, ``charts.forecast_chart``). No query.
 ``households_without_buddy(municipality_ids=ALL, *, day=None)`` -> int. 1 query;
     ``households_without_buddy_queryset(...)`` gives the households themselves.
 
@@ -74,7 +77,7 @@ from buddies.models import BuddyMatch
 from housing.models import IntentAgreement, Municipality, Property, Quota
 from housing.periods import Period, active_on
 from housing.scope import ALL
-from residents.models import Household, Placement, Resident
+from residents.models import Household, Placement, Resident, add_months
 
 __all__ = [
     "ALL",
@@ -90,6 +93,7 @@ __all__ = [
     "households_without_buddy",
     "municipality_figures",
     "municipality_history",
+    "occupancy_forecast",
     "occupancy_trend",
     "region_figures",
     "totals",
@@ -554,3 +558,25 @@ def households_without_buddy_queryset(municipality_ids=ALL, *, day=None, househo
     placed = Placement.objects.active_on(day).filter(resident__household=OuterRef("pk"))
     matched = BuddyMatch.objects.active_on(day).filter(household=OuterRef("pk"))
     return households.filter(Exists(placed)).exclude(Exists(matched))
+
+
+FORECAST_MONTHS = 12
+
+
+def occupancy_forecast(capacity, placements, *, today=None, months=FORECAST_MONTHS):
+    """Expected occupancy of one property today and at each of the next `months` month starts, from
+    its `placements` (already loaded, no query): a placement counts until its end day, or its
+    planned end when no end is recorded yet. Rows: {"day", "occupied", "free" (never below 0)}."""
+    today = _today(today)
+    first = dt.date(today.year, today.month, 1)
+    rows = []
+    for index in range(months + 1):
+        day = today if index == 0 else add_months(first, index)
+        occupied = sum(
+            1
+            for p in placements
+            if p.start_date <= day
+            and ((p.end_date or p.planned_end) is None or (p.end_date or p.planned_end) > day)
+        )
+        rows.append({"day": day, "occupied": occupied, "free": max(0, capacity - occupied)})
+    return rows
