@@ -1,6 +1,7 @@
 """Properties: list with occupancy, detail with occupancy over time, create and edit (SPEC §7)."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,8 +14,8 @@ from front.filters.housing import PropertyFilter
 from front.forms.housing import PropertyForm
 from front.views.common import filtered_page
 from housing.models import Property
+from residents import services
 from residents.models import Placement
-from residents.services import peak_occupancy
 
 
 def _visible(request):
@@ -67,12 +68,22 @@ def property_detail(request, pk):
     )
 
 
+def _save(request, form):
+    """Save through the service (the capacity rule under the property's row lock); a refusal
+    becomes a form error. Returns the saved property or None."""
+    try:
+        prop = services.save_property(property=form.save(commit=False))
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    messages.success(request, _("Property %(name)s has been saved.") % {"name": prop.name})
+    return prop
+
+
 @personal_data_view
 def property_create(request):
     form = PropertyForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        prop = form.save()
-        messages.success(request, _("Property %(name)s has been saved.") % {"name": prop.name})
+    if request.method == "POST" and form.is_valid() and (prop := _save(request, form)):
         return redirect(prop)
     return render(request, "properties/form.html", {"form": form})
 
@@ -82,16 +93,6 @@ def property_edit(request, pk):
     prop = get_object_or_404(_visible(request), pk=pk)
     name = prop.name  # the form may change the instance before it is valid
     form = PropertyForm(request.POST or None, instance=prop, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        peak = peak_occupancy(prop.pk, timezone.localdate())
-        if form.cleaned_data["capacity"] < peak:
-            form.add_error(
-                "capacity",
-                _("%(count)s people live or will live here at the same time; the capacity cannot be lower.")
-                % {"count": peak},
-            )
-        else:
-            prop = form.save()
-            messages.success(request, _("Property %(name)s has been saved.") % {"name": prop.name})
-            return redirect(prop)
+    if request.method == "POST" and form.is_valid() and (saved := _save(request, form)):
+        return redirect(saved)
     return render(request, "properties/form.html", {"form": form, "property": prop, "property_name": name})
