@@ -1,12 +1,41 @@
-"""The audit history in the admin, scoped: a pioneer reads the history of the records in their
-municipalities only (same `visible_to` rules as the pages); superusers read all of it. Nobody adds,
-changes or deletes history entries."""
+"""Users with their scope, and the audit history, in the admin.
+
+A superuser grants a user the municipalities they work for on the user's page (SPEC §2). The audit
+history is scoped: a pioneer reads the history of the records in their municipalities only (same
+`visible_to` rules as the pages); superusers read all of it. Nobody adds, changes or deletes
+history entries."""
 
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import entries_visible_to
+from housing.models import UserScope
+
+
+class UserScopeInline(admin.StackedInline):
+    """A superuser grants a user the municipalities they work for (SPEC §2)."""
+
+    model = UserScope
+    can_delete = False
+    max_num = 1
+    autocomplete_fields = ["municipalities"]
+    verbose_name = _("scope")
+    verbose_name_plural = _("scope")
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class ThuisgeversUserAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, UserScopeInline]
+
 
 if admin.site.is_registered(LogEntry):
     admin.site.unregister(LogEntry)

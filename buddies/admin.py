@@ -1,12 +1,13 @@
 """Admin site for buddies and their matches with households. Scope rules: housing/admin_scope.py."""
 
 from django.contrib import admin
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buddies.models import Buddy, BuddyMatch
 from housing.admin_scope import NoDeleteMixin, ScopedAdminMixin, ScopedInlineMixin
+from housing.periods import active_on
 
 
 class BuddyMatchInline(NoDeleteMixin, ScopedInlineMixin, admin.TabularInline):
@@ -40,10 +41,7 @@ class BuddyAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
     inlines = [BuddyMatchInline]
 
     def get_queryset(self, request):
-        today = timezone.localdate()
-        current = Q(matches__start_date__lte=today) & (
-            Q(matches__end_date__isnull=True) | Q(matches__end_date__gt=today)
-        )
+        current = active_on(timezone.localdate(), prefix="matches__")
         return super().get_queryset(request).annotate(active_matches=Count("matches", filter=current))
 
     @admin.display(description=_("current matches"), ordering="active_matches")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from housing import scope
 from housing.models import Municipality, Organisation
+from housing.periods import active_on
 from residents.models import Household
 
 
@@ -64,7 +65,8 @@ class BuddyMatchQuerySet(models.QuerySet):
         )
 
     def active_on(self, day):
-        return self.filter(Q(end_date__isnull=True) | Q(end_date__gt=day), start_date__lte=day)
+        """Matches covering `day`: started on or before it, not yet ended (the end day is excluded)."""
+        return self.filter(active_on(day))
 
 
 class BuddyMatch(models.Model):
@@ -92,6 +94,9 @@ class BuddyMatch(models.Model):
 
     def __str__(self):
         return f"{self.buddy} – {self.household}"
+
+    def is_active_on(self, day):
+        return self.start_date <= day and (self.end_date is None or self.end_date > day)
 
     def clean(self):
         if self.start_date and self.end_date and self.end_date <= self.start_date:

@@ -66,3 +66,37 @@ def trend_chart(months):
         "grid": grid,
         "grid_label_x": LEFT - 6,
     }
+
+
+def forecast_chart(rows, capacity):
+    """Bars of a property's expected occupancy (`figures.occupancy_forecast` rows) with a line at
+    its capacity."""
+    width, height, left, bottom, top = 640, 200, 32, 28, 12
+    scale_max = max([capacity] + [r["occupied"] for r in rows]) or 1
+    plot_h = height - bottom - top
+    step = (width - left - 8) / len(rows)
+    bars = []
+    for i, row in enumerate(rows):
+        bar_h = plot_h * row["occupied"] / scale_max
+        bars.append(
+            {
+                "x": round(left + i * step + step * 0.15, 1),
+                "y": round(top + plot_h - bar_h, 1),
+                "width": round(step * 0.7, 1),
+                "height": round(bar_h, 1),
+                "label_x": round(left + i * step + step / 2, 1),
+                "value_y": round(max(top + plot_h - bar_h - 4, 10), 1),
+                "row": row,
+            }
+        )
+    capacity_y = round(top + plot_h - plot_h * capacity / scale_max, 1)
+    return {
+        "width": width,
+        "height": height,
+        "bars": bars,
+        "capacity_y": capacity_y,
+        "axis_y": top + plot_h,
+        "label_y": height - 10,
+        "left": left,
+        "right": width - 8,
+    }

@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from buddies.models import BuddyMatch
 from housing.models import IntentAgreement, Municipality, Property, Quota
-from housing.periods import Period
+from housing.periods import Period, active_on
 from housing.scope import ALL
-from residents.models import Household, Placement, Resident
+from residents.models import Household, Placement, Resident, add_months
 
 __all__ = [
     "ALL",
@@ -39,12 +39,11 @@ __all__ = [
     "households_without_buddy",
     "municipality_figures",
     "municipality_history",
+    "occupancy_forecast",
     "occupancy_trend",
     "region_figures",
     "totals",
 ]
-
-OPEN_PROPERTY_STATUSES = (Property.Status.APPROVED, Property.Status.IN_USE)
 
 
 def _percent(part, whole):
@@ -164,7 +163,7 @@ class CapacityFigures:
 
     @property
     def free_total(self):
-        return sum(s.free for s in self.by_status if s.status in OPEN_PROPERTY_STATUSES)
+        return sum(s.free for s in self.by_status if s.status in Property.OPEN_STATUSES)
 
     def get(self, status):
         return next(s for s in self.by_status if s.status == status)
@@ -476,12 +475,7 @@ def occupancy_trend(municipality_ids=ALL, *, months=12, today=None):
     days = [min(today, n - dt.timedelta(days=1)) for n in nexts]
     placements = _restrict(Placement.objects.all(), "property__municipality", municipality_ids)
     occupied = placements.aggregate(
-        **{
-            f"o{i}": Count(
-                "pk", filter=Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gt=day))
-            )
-            for i, day in enumerate(days)
-        }
+        **{f"o{i}": Count("pk", filter=active_on(day)) for i, day in enumerate(days)}
     )
     started = placements.filter(start_date__gte=starts[0], start_date__lte=today).aggregate(
         **{
@@ -510,3 +504,25 @@ def households_without_buddy_queryset(municipality_ids=ALL, *, day=None, househo
     placed = Placement.objects.active_on(day).filter(resident__household=OuterRef("pk"))
     matched = BuddyMatch.objects.active_on(day).filter(household=OuterRef("pk"))
     return households.filter(Exists(placed)).exclude(Exists(matched))
+
+
+FORECAST_MONTHS = 12
+
+
+def occupancy_forecast(capacity, placements, *, today=None, months=FORECAST_MONTHS):
+    """Expected occupancy of one property today and at each of the next `months` month starts, from
+    its `placements` (already loaded, no query): a placement counts until its end day, or its
+    planned end when no end is recorded yet. Rows: {"day", "occupied", "free" (never below 0)}."""
+    today = _today(today)
+    first = dt.date(today.year, today.month, 1)
+    rows = []
+    for index in range(months + 1):
+        day = today if index == 0 else add_months(first, index)
+        occupied = sum(
+            1
+            for p in placements
+            if p.start_date <= day
+            and ((p.end_date or p.planned_end) is None or (p.end_date or p.planned_end) > day)
+        )
+        rows.append({"day": day, "occupied": occupied, "free": max(0, capacity - occupied)})
+    return rows

@@ -2,9 +2,7 @@
 agreements and activities. Scope rules: housing/admin_scope.py."""
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +16,6 @@ from housing.models import (
     Property,
     Quota,
     Region,
-    UserScope,
 )
 from housing.resources import AllOrNothingImportMixin, PropertyResource, QuotaResource
 
@@ -112,21 +109,18 @@ class PropertyAdmin(AllOrNothingImportMixin, NoDeleteMixin, ScopedAdminMixin, ad
     inlines = []
 
     def get_queryset(self, request):
-        today = timezone.localdate()
-        active_today = Q(placements__start_date__lte=today) & (
-            Q(placements__end_date__isnull=True) | Q(placements__end_date__gt=today)
-        )
-        return super().get_queryset(request).annotate(occupied=Count("placements", filter=active_today))
+        # The occupancy of the pages (PropertyQuerySet.with_occupancy): free places never below 0.
+        return super().get_queryset(request).with_occupancy(timezone.localdate())
 
-    @admin.display(description=_("occupied places"), ordering="occupied")
+    @admin.display(description=_("occupied places"), ordering="occupied_now")
     def occupied(self, obj):
-        return getattr(obj, "occupied", 0)
+        return getattr(obj, "occupied_now", 0)
 
-    @admin.display(description=_("free places"))
+    @admin.display(description=_("free places"), ordering="free_now")
     def free_places(self, obj):
         if obj.pk is None or obj.capacity is None:
             return "-"  # the add page: nothing placed yet
-        return obj.capacity - getattr(obj, "occupied", 0)
+        return getattr(obj, "free_now", 0)
 
 
 @admin.register(IntentAgreement)
@@ -158,23 +152,3 @@ class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def scope_queryset(self, request, queryset):
         return scope.filter_by_municipality(queryset, request.user, "municipality")
-
-
-class UserScopeInline(admin.StackedInline):
-    """A superuser grants a user the municipalities they work for (SPEC §2)."""
-
-    model = UserScope
-    can_delete = False
-    max_num = 1
-    autocomplete_fields = ["municipalities"]
-    verbose_name = _("scope")
-    verbose_name_plural = _("scope")
-
-
-User = get_user_model()
-admin.site.unregister(User)
-
-
-@admin.register(User)
-class ThuisgeversUserAdmin(UserAdmin):
-    inlines = [*UserAdmin.inlines, UserScopeInline]

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from housing import scope
-from housing.periods import Period
+from housing.periods import Period, active_on
 from housing.validators import CBS_CODE_REGEX, POSTCODE_REGEX, validate_cbs_code, validate_postcode
 
 
@@ -268,13 +268,15 @@ class PropertyQuerySet(models.QuerySet):
     def visible_to(self, user):
         return scope.filter_by_municipality(self, user, "municipality")
 
+    def open(self):
+        """Properties that take people: approved or in use."""
+        return self.filter(status__in=Property.OPEN_STATUSES)
+
     def with_occupancy(self, day):
         """Annotate `occupied_now` (placements active on `day`) and `free_now` (capacity minus those,
-        never below 0) in the same query, so lists can filter and sort on them."""
-        active = models.Q(placements__start_date__lte=day) & (
-            models.Q(placements__end_date__isnull=True) | models.Q(placements__end_date__gt=day)
-        )
-        occupied = models.Count("placements", filter=active)
+        never below 0) in the same query, so lists can filter and sort on them. The one occupancy
+        of a day for the pages and the admin."""
+        occupied = models.Count("placements", filter=active_on(day, prefix="placements__"))
         return self.annotate(
             occupied_now=occupied,
             free_now=models.Case(
@@ -309,6 +311,8 @@ class Property(models.Model):
         BZK = "bzk", _("BZK scheme")
         REGULAR_RENT = "regular_rent", _("regular rent")
         OTHER = "other", _("other")
+
+    OPEN_STATUSES = (Status.APPROVED, Status.IN_USE)  # the statuses that take people
 
     name = models.CharField(_("name"), max_length=200)
     street = models.CharField(_("street"), max_length=200)

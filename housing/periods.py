@@ -1,11 +1,26 @@
-"""Half-year periods (SPEC §3): `2026-H1` is January–June, `2026-H2` July–December."""
+"""Half-year periods (SPEC §3): `2026-H1` is January–June, `2026-H2` July–December; and the one
+rule for date ranges (placements, buddy matches): a range covers its start day up to, not including,
+its end day, and an empty end is open-ended."""
 
 import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+
+def active_on(day, *, prefix="", start="start_date", end="end_date"):
+    """A Q for rows whose range covers `day`: start ≤ day < end, an empty end open-ended.
+
+    `prefix` reaches a related model's range (`prefix="placements__"` for a property's placements),
+    so filters, `Count(..., filter=...)` annotations and querysets all say it the same way.
+    """
+    return Q(**{f"{prefix}{start}__lte": day}) & (
+        Q(**{f"{prefix}{end}__isnull": True}) | Q(**{f"{prefix}{end}__gt": day})
+    )
+
 
 PERIOD_RE = re.compile(r"^(?P<year>\d{4})-H(?P<half>[12])$")
 

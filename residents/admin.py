@@ -4,15 +4,16 @@ names (SPEC §4); scope rules: housing/admin_scope.py."""
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from housing.admin import PropertyAdmin
 from housing.admin_scope import NoDeleteMixin, ScopedAdminMixin, ScopedInlineMixin
+from housing.admin_service import ServiceSaveMixin
+from housing.models import Property
 from housing.resources import AllOrNothingImportMixin
+from residents import services
 from residents.models import Household, Placement, Resident
 from residents.resources import HouseholdResidentResource
-from residents.services import peak_occupancy
 
 
 class ResidentInline(NoDeleteMixin, ScopedInlineMixin, admin.TabularInline):
@@ -91,7 +92,8 @@ class ResidentAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 class PlacementAdminForm(forms.ModelForm):
     """Model validation (end after start, no overlap, 12-month rule) runs through `full_clean`; the
-    form adds the default planned end and the capacity rule of the placement service."""
+    form adds the default planned end. The capacity rule is the placement service's, applied when
+    PlacementAdmin saves through it."""
 
     class Meta:
         model = Placement
@@ -112,22 +114,18 @@ class PlacementAdminForm(forms.ModelForm):
         if kind and start and not cleaned.get("planned_end"):
             cleaned["planned_end"] = Placement.default_planned_end(kind, start)
             self.instance.planned_end = cleaned["planned_end"]
-        prop = cleaned.get("property")
-        moved = self.instance.pk is None or {"property", "start_date"} & set(self.changed_data)
-        if prop and start and moved:
-            others = peak_occupancy(prop.pk, start)
-            if self.instance.pk and self.instance.property_id == prop.pk:
-                others -= 1  # this placement itself was counted
-            if others >= prop.capacity:
-                raise forms.ValidationError(
-                    gettext("%(property)s is full: %(free)s free place(s) from %(date)s, %(needed)s needed.")
-                    % {"property": prop.name, "free": 0, "date": start, "needed": 1}
-                )
         return cleaned
 
 
+ENDING_FIELDS = {"end_date", "outflow", "extension_reason"}
+
+
 @admin.register(Placement)
-class PlacementAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+class PlacementAdmin(ServiceSaveMixin, NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Saves go through residents/services.py: a new placement through place_household (the
+    property's row lock and the capacity rule), an end date or outflow through end_placement, any
+    other change through change_placement."""
+
     form = PlacementAdminForm
     list_per_page = 25  # the page size of our own lists, so `make bench` compares like with like
     list_display = [
@@ -146,6 +144,31 @@ class PlacementAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["resident", "property"]
     readonly_fields = ["created_at"]
     date_hierarchy = "start_date"
+
+    def save_through_service(self, request, obj, form, change):
+        if not change:
+            placed = services.place_household(
+                household=obj.resident.household,
+                residents=[obj.resident],
+                property=obj.property,
+                kind=obj.kind,
+                start_date=obj.start_date,
+                planned_end=obj.planned_end,
+                end_date=obj.end_date,
+                outflow=obj.outflow,
+                extension_reason=obj.extension_reason,
+            )[0]
+            obj.pk, obj.created_at = placed.pk, placed.created_at
+            obj._state.adding = False
+        elif set(form.changed_data) <= ENDING_FIELDS:
+            services.end_placement(
+                placement=obj,
+                end_date=obj.end_date,
+                outflow=obj.outflow,
+                extension_reason=obj.extension_reason,
+            )
+        else:
+            services.change_placement(placement=obj)
 
     @admin.display(description=_("resident"), ordering="resident__reference")
     def resident_reference(self, obj):
@@ -186,6 +209,16 @@ class PropertyPlacementInline(ScopedInlineMixin, admin.TabularInline):
         return obj.resident.household.reference
 
 
-# housing cannot import residents (one-way dependencies), so the placements list joins the
-# property page from here.
-PropertyAdmin.inlines = [*PropertyAdmin.inlines, PropertyPlacementInline]
+class PropertyCapacityAdmin(ServiceSaveMixin, PropertyAdmin):
+    """housing/admin.py's PropertyAdmin with what needs residents (housing cannot import residents:
+    one-way dependencies): the placements list, and saving through residents.services.save_property,
+    which refuses a capacity below the people living there under the property's row lock."""
+
+    inlines = [*PropertyAdmin.inlines, PropertyPlacementInline]
+
+    def save_through_service(self, request, obj, form, change):
+        services.save_property(property=obj)
+
+
+admin.site.unregister(Property)
+admin.site.register(Property, PropertyCapacityAdmin)

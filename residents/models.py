@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from housing import scope
 from housing.models import Municipality, Organisation, Property
+from housing.periods import active_on
 from residents.validators import V_NUMBER_REGEX, validate_v_number
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
@@ -240,7 +241,7 @@ class PlacementQuerySet(models.QuerySet):
 
     def active_on(self, day):
         """Placements covering `day`: started on or before it, not yet ended (the end day is excluded)."""
-        return self.filter(Q(end_date__isnull=True) | Q(end_date__gt=day), start_date__lte=day)
+        return self.filter(active_on(day))
 
     def overlapping(self, start, end):
         """Placements sharing at least one day with [start, end); `end=None` is open-ended."""

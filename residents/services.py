@@ -18,10 +18,13 @@ from housing.models import Property
 from residents.models import Household, Placement, Resident, add_months
 
 
-def peak_occupancy(property_id, start):
-    """The highest number of placements active on any day from `start` on, in one property."""
+def peak_occupancy(property_id, start, *, exclude=None):
+    """The highest number of placements active on any day from `start` on, in one property
+    (leaving out the placement with pk `exclude`, when one is being changed)."""
     events = []
     placements = Placement.objects.filter(property_id=property_id).overlapping(start, None)
+    if exclude is not None:
+        placements = placements.exclude(pk=exclude)
     for placement_start, placement_end in placements.values_list("start_date", "end_date"):
         events.append((max(placement_start, start), 1))
         if placement_end is not None:
@@ -35,18 +38,75 @@ def peak_occupancy(property_id, start):
     return peak
 
 
+def validate_capacity(*, property, day, needed=0, capacity=None, exclude=None):
+    """The capacity rule (SPEC §5), for placing people and for changing a capacity: on no day from
+    `day` on may the placements of `property` (leaving out the placement `exclude`) plus `needed`
+    more exceed `capacity` (default: the property's own).
+
+    Raises ValidationError with a Dutch message: code "full" when `needed` people do not fit, code
+    "below_occupancy" when a capacity is lower than the people living there. Callers that must not
+    race hold the property's row lock (place_household, save_property).
+    """
+    capacity = property.capacity if capacity is None else capacity
+    peak = peak_occupancy(property.pk, day, exclude=exclude)
+    free = capacity - peak
+    if needed and free < needed:
+        raise ValidationError(
+            _("%(property)s is full: %(free)s free place(s) from %(date)s, %(needed)s needed.")
+            % {"property": property.name, "free": max(free, 0), "date": day, "needed": needed},
+            code="full",
+        )
+    if not needed and free < 0:
+        raise ValidationError(
+            _("%(count)s people live or will live here at the same time; the capacity cannot be lower.")
+            % {"count": peak},
+            code="below_occupancy",
+        )
+
+
+def _lock_property(property):
+    return Property.objects.select_for_update().get(pk=property.pk)
+
+
+@transaction.atomic
+def save_property(*, property):
+    """Save a new or changed property. Changing a property locks its row (the lock place_household
+    takes), so a capacity change and a placement at the same moment run one after the other: a
+    capacity lowered below the peak occupancy from today on is refused (ValidationError on
+    `capacity`, nothing saved) and a placement never sees a stale capacity."""
+    if property.pk is not None:
+        stored = _lock_property(property)
+        if property.capacity < stored.capacity:
+            try:
+                validate_capacity(property=stored, day=timezone.localdate(), capacity=property.capacity)
+            except ValidationError as error:
+                raise ValidationError({"capacity": error.error_list}) from error
+    property.save()
+    return property
+
+
 @transaction.atomic
 def place_household(
-    *, household, property, kind, start_date, planned_end=None, residents=None, extension_reason=""
+    *,
+    household,
+    property,
+    kind,
+    start_date,
+    planned_end=None,
+    residents=None,
+    extension_reason="",
+    end_date=None,
+    outflow="",
 ):
-    """Place the residents of a household (default: all) into a property from `start_date` on.
+    """Place the residents of a household (default: all) into a property from `start_date` on
+    (until `end_date` with its `outflow`, when a past placement is recorded afterwards).
 
     Locks the property row so two users placing at the same moment cannot exceed its capacity
     (on SQLite the IMMEDIATE transaction mode serialises writers instead). Raises ValidationError
     with a Dutch message and changes nothing when the property is full or a resident is already
     placed in that period.
     """
-    locked = Property.objects.select_for_update().get(pk=property.pk)
+    locked = _lock_property(property)
     residents = list(residents if residents is not None else household.residents.all())
     if not residents:
         raise ValidationError(_("This household has no residents to place."))
@@ -60,12 +120,7 @@ def place_household(
     if planned_end is None:
         planned_end = Placement.default_planned_end(kind, start_date)
 
-    free = locked.capacity - peak_occupancy(locked.pk, start_date)
-    if free < len(residents):
-        raise ValidationError(
-            _("%(property)s is full: %(free)s free place(s) from %(date)s, %(needed)s needed.")
-            % {"property": locked.name, "free": max(free, 0), "date": start_date, "needed": len(residents)}
-        )
+    validate_capacity(property=locked, day=start_date, needed=len(residents))
 
     placements = []
     for resident in residents:
@@ -75,6 +130,8 @@ def place_household(
             kind=kind,
             start_date=start_date,
             planned_end=planned_end,
+            end_date=end_date,
+            outflow=outflow,
             extension_reason=extension_reason,
         )
         placement.full_clean()
@@ -99,6 +156,25 @@ def end_placement(*, placement, end_date, outflow, extension_reason=None):
         placement.extension_reason = extension_reason
     placement.full_clean()
     placement.save(update_fields=["end_date", "outflow", "extension_reason"])
+    return placement
+
+
+@transaction.atomic
+def change_placement(*, placement):
+    """Save changes to a placement other than ending it (end_placement): moving it to another
+    property or start date takes that property's row lock and the capacity rule, leaving the
+    placement itself out of the count."""
+    stored = Placement.objects.select_for_update().get(pk=placement.pk)
+    locked = _lock_property(placement.property)
+    if (placement.property_id, placement.start_date) != (stored.property_id, stored.start_date):
+        validate_capacity(property=locked, day=placement.start_date, needed=1, exclude=placement.pk)
+    placement.full_clean()
+    try:
+        placement.save()
+    except IntegrityError as exc:  # the PostgreSQL exclusion constraint, when a race slipped past clean()
+        raise ValidationError(
+            _("This resident already has another placement in this period. End that one first.")
+        ) from exc
     return placement
 
 

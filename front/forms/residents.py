@@ -174,9 +174,7 @@ class PlacementForm(forms.Form):
         self.fields["household"].queryset = Household.objects.visible_to(user).active()
         self.fields["household"].label_from_instance = lambda h: h.reference
         self.fields["property"].queryset = (
-            Property.objects.visible_to(user)
-            .filter(status__in=[Property.Status.APPROVED, Property.Status.IN_USE])
-            .select_related("municipality")
+            Property.objects.visible_to(user).open().select_related("municipality")
         )
         self.fields["property"].label_from_instance = lambda p: (
             f"{p.name} ({p.municipality.name}, {p.capacity})"

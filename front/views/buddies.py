@@ -1,7 +1,7 @@
 """Buddies and their matches with households (SPEC §7)."""
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,12 +11,7 @@ from buddies.models import Buddy
 from front.filters.buddies import BuddyFilter
 from front.forms.buddies import BuddyMatchForm
 from front.views.common import filtered_page
-
-
-def _active_match(day, prefix="matches__"):
-    return Q(**{f"{prefix}start_date__lte": day}) & (
-        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gt": day})
-    )
+from housing.periods import active_on
 
 
 @personal_data_view
@@ -25,7 +20,7 @@ def buddy_list(request):
     queryset = (
         Buddy.objects.visible_to(request.user)
         .select_related("municipality", "organisation")
-        .annotate(active_matches=Count("matches", filter=_active_match(today)))
+        .annotate(active_matches=Count("matches", filter=active_on(today, prefix="matches__")))
         .order_by("name", "pk")
     )
     filterset = BuddyFilter(request.GET or None, queryset=queryset, request=request)
@@ -41,7 +36,7 @@ def buddy_detail(request, pk):
     today = timezone.localdate()
     matches = list(buddy.matches.select_related("household").order_by("-start_date"))
     for match in matches:
-        match.is_current = match.start_date <= today and (match.end_date is None or match.end_date > today)
+        match.is_current = match.is_active_on(today)
     return render(request, "buddies/detail.html", {"buddy": buddy, "matches": matches, "today": today})
 
 

@@ -1,22 +1,21 @@
 """Properties: list with occupancy, detail with occupancy over time, create and edit (SPEC §7)."""
 
-import datetime as dt
-
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import personal_data_view
+from figures.charts import forecast_chart
+from figures.figures import occupancy_forecast
 from front.filters.housing import PropertyFilter
 from front.forms.housing import PropertyForm
 from front.views.common import filtered_page
 from housing.models import Property
-from residents.models import Placement, add_months
-from residents.services import peak_occupancy
-
-FORECAST_MONTHS = 12
+from residents import services
+from residents.models import Placement
 
 
 def _visible(request):
@@ -39,56 +38,6 @@ def property_list(request):
     )
 
 
-def _forecast(prop, placements, today):
-    """Expected occupancy at each of the next month starts: a placement counts until its end day, or
-    its planned end when no end is recorded yet."""
-    first = dt.date(today.year, today.month, 1)
-    rows = []
-    for index in range(FORECAST_MONTHS + 1):
-        day = today if index == 0 else add_months(first, index)
-        occupied = sum(
-            1
-            for p in placements
-            if p.start_date <= day
-            and ((p.end_date or p.planned_end) is None or (p.end_date or p.planned_end) > day)
-        )
-        rows.append({"day": day, "occupied": occupied, "free": max(0, prop.capacity - occupied)})
-    return rows
-
-
-def _chart(rows, capacity):
-    """Geometry for a small server-rendered SVG bar chart (no inline styles, no script)."""
-    width, height, left, bottom, top = 640, 200, 32, 28, 12
-    scale_max = max([capacity] + [r["occupied"] for r in rows]) or 1
-    plot_h = height - bottom - top
-    step = (width - left - 8) / len(rows)
-    bars = []
-    for i, row in enumerate(rows):
-        bar_h = plot_h * row["occupied"] / scale_max
-        bars.append(
-            {
-                "x": round(left + i * step + step * 0.15, 1),
-                "y": round(top + plot_h - bar_h, 1),
-                "width": round(step * 0.7, 1),
-                "height": round(bar_h, 1),
-                "label_x": round(left + i * step + step / 2, 1),
-                "value_y": round(max(top + plot_h - bar_h - 4, 10), 1),
-                "row": row,
-            }
-        )
-    capacity_y = round(top + plot_h - plot_h * capacity / scale_max, 1)
-    return {
-        "width": width,
-        "height": height,
-        "bars": bars,
-        "capacity_y": capacity_y,
-        "axis_y": top + plot_h,
-        "label_y": height - 10,
-        "left": left,
-        "right": width - 8,
-    }
-
-
 @personal_data_view
 def property_detail(request, pk):
     today = timezone.localdate()
@@ -104,7 +53,7 @@ def property_detail(request, pk):
     households = {}
     for placement in current:
         households.setdefault(placement.resident.household, []).append(placement)
-    forecast = _forecast(prop, placements, today)
+    forecast = occupancy_forecast(prop.capacity, placements, today=today)
     return render(
         request,
         "properties/detail.html",
@@ -113,18 +62,28 @@ def property_detail(request, pk):
             "today": today,
             "current_households": households.items(),
             "forecast": forecast,
-            "chart": _chart(forecast, prop.capacity),
+            "chart": forecast_chart(forecast, prop.capacity),
             "history": placements,
         },
     )
 
 
+def _save(request, form):
+    """Save through the service (the capacity rule under the property's row lock); a refusal
+    becomes a form error. Returns the saved property or None."""
+    try:
+        prop = services.save_property(property=form.save(commit=False))
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    messages.success(request, _("Property %(name)s has been saved.") % {"name": prop.name})
+    return prop
+
+
 @personal_data_view
 def property_create(request):
     form = PropertyForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        prop = form.save()
-        messages.success(request, _("Property %(name)s has been saved.") % {"name": prop.name})
+    if request.method == "POST" and form.is_valid() and (prop := _save(request, form)):
         return redirect(prop)
     return render(request, "properties/form.html", {"form": form})
 
@@ -134,16 +93,6 @@ def property_edit(request, pk):
     prop = get_object_or_404(_visible(request), pk=pk)
     name = prop.name  # the form may change the instance before it is valid
     form = PropertyForm(request.POST or None, instance=prop, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        peak = peak_occupancy(prop.pk, timezone.localdate())
-        if form.cleaned_data["capacity"] < peak:
-            form.add_error(
-                "capacity",
-                _("%(count)s people live or will live here at the same time; the capacity cannot be lower.")
-                % {"count": peak},
-            )
-        else:
-            prop = form.save()
-            messages.success(request, _("Property %(name)s has been saved.") % {"name": prop.name})
-            return redirect(prop)
+    if request.method == "POST" and form.is_valid() and (saved := _save(request, form)):
+        return redirect(saved)
     return render(request, "properties/form.html", {"form": form, "property": prop, "property_name": name})

@@ -196,7 +196,7 @@ def test_property_list_shows_occupancy_and_free_places_from_one_query(
     with django_assert_max_num_queries(12):
         response = admin_client_.get(changelist(Property))
     row = next(r for r in response.context["cl"].result_list if r.pk == prop.pk)
-    assert (row.occupied, row.capacity - row.occupied) == (3, 1)
+    assert (row.occupied_now, row.free_now) == (3, 1)
     page = admin_client_.get(change(prop))
     assert page.status_code == 200
     assert "Pastorie" in page.text
