@@ -221,7 +221,7 @@ def _resident_counts(periods, municipality_ids, today):
     Hand-written SQL because the figures need two levels of aggregation: per resident (the first
     counting start, temporary on each reference date) and then per municipality. The ORM can only
     say that with correlated subqueries that PostgreSQL runs again inside every FILTER clause —
-    about ten index probes per resident, 30 s for 100,000 residents (issue 7, `make bench`). The
+    about ten index probes per resident, 30 s for 100,000 residents (`make bench`). The
     derived table below computes each resident's values once, in one pass over the placements.
     Portable SQL (CASE, MIN, MAX, SUM), so SQLite runs the same statement.
     """

@@ -43,7 +43,7 @@ class HouseholdQuerySet(models.QuerySet):
             return self.none()
         # One UNION subquery rather than `linked OR pk IN (placed here)`: each part uses its own index
         # (household municipality; property municipality → placements), where the OR made
-        # PostgreSQL scan every household (issue 7: 182 → 67 ms for a count at national scale).
+        # PostgreSQL scan every household (182 → 67 ms for a count at national scale, `make bench`).
         linked = Household.objects.filter(municipality__in=ids).order_by().values("pk")
         placed_here = (
             Placement.objects.filter(property__municipality__in=ids).order_by().values("resident__household")
@@ -306,7 +306,7 @@ class Placement(models.Model):
         indexes = [
             models.Index(fields=["property", "start_date", "end_date"], name="placement_property_dates"),
             # Covers the per-resident lookups of the figures and signals (first counting start,
-            # active temporary placement) as index-only scans (issue 7).
+            # active temporary placement) as index-only scans.
             models.Index(
                 fields=["resident", "start_date", "kind", "end_date"], name="placement_resident_cover"
             ),

@@ -144,7 +144,7 @@ class PlacementForm(forms.Form):
     """Place a household into a property; the view hands the cleaned data to place_household().
 
     At national scale a <select> of every household (50,000) and property (10,000) in scope made this
-    page slow (issue 7). So the household select offers only the household chosen (the household page
+    page slow. So the household select offers only the household chosen (the household page
     links here with `?household=<pk>`); without one it is a text field for the household reference.
     The property select offers the properties with a free place today (and the one chosen). Validation
     still accepts every household and property in scope, so a full property gets its own message.
