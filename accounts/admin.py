@@ -13,6 +13,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import entries_visible_to
+from housing.admin_scope import SafeChangelistMixin
 from housing.models import UserScope
 
 
@@ -42,7 +43,7 @@ if admin.site.is_registered(LogEntry):
 
 
 @admin.register(LogEntry)
-class ScopedLogEntryAdmin(LogEntryAdmin):
+class ScopedLogEntryAdmin(SafeChangelistMixin, LogEntryAdmin):
     def get_queryset(self, request):
         return entries_visible_to(super().get_queryset(request), request.user)
 

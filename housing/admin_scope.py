@@ -7,9 +7,13 @@ choice through the same `visible_to(user)` queryset methods the views use (housi
 Superusers see everything.
 """
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import DataError, transaction
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
+from django.utils.translation import gettext as _
 
 from housing import scope
 
@@ -68,7 +72,29 @@ class _ScopedChoicesMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ScopedAdminMixin(_ScopedChoicesMixin):
+class SafeChangelistMixin:
+    """A filter in the address that the database cannot use — a list where one id belongs, a year of
+    40 digits — drops the filters with a Dutch message instead of answering with a server error.
+
+    Django's admin catches only the lookups it knows to be wrong; these fail later, when the query
+    runs, so the page is rendered here, inside a savepoint that such a failure rolls back.
+    """
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            with transaction.atomic():
+                response = super().changelist_view(request, extra_context)
+                if hasattr(response, "render"):
+                    response.render()
+        except (ValueError, OverflowError, ValidationError, DataError):
+            messages.error(
+                request, _("A filter in the address could not be used; the list shows everything.")
+            )
+            return HttpResponseRedirect(request.path)
+        return response
+
+
+class ScopedAdminMixin(SafeChangelistMixin, _ScopedChoicesMixin):
     """For ModelAdmin classes. Override `scope_queryset` for a model without `visible_to`."""
 
     def scope_queryset(self, request, queryset):

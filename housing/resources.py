@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.admin import ImportMixin
-from import_export.formats.base_formats import CSV, XLSX
 
 from housing import scope
+from housing.imports import DatabaseImportStorage, ImportFileError, SpreadsheetCSV, SpreadsheetXLSX
 from housing.models import Municipality, Property, Quota
 from housing.periods import Period
 from housing.validators import normalise_postcode
@@ -411,25 +411,12 @@ class QuotaResource(AllOrNothingResource):
         return super()._column_for(attribute)
 
 
-class SpreadsheetCSV(CSV):
-    """CSV as Dutch Excel saves it (`;`, often with a byte order mark) or with commas: the
-    delimiter is taken from the header row."""
-
-    def create_dataset(self, in_stream, **kwargs):
-        if isinstance(in_stream, bytes):
-            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
-        in_stream = in_stream.lstrip("\ufeff")
-        header = in_stream.split("\n", 1)[0]
-        kwargs.setdefault("delimiter", ";" if header.count(";") >= header.count(",") else ",")
-        return super().create_dataset(in_stream, **kwargs)
-
-
 class AllOrNothingImportMixin(ImportMixin):
     """ImportMixin for the admin: pioneers and superusers only, CSV and XLSX, no tracebacks shown,
     and a confirmed import that still fails (the data changed since the preview) saves nothing and
     says so instead of reporting success."""
 
-    formats = [SpreadsheetCSV, XLSX]
+    formats = [SpreadsheetCSV, SpreadsheetXLSX]
     import_error_display = ("message",)
     import_template_name = "admin/thuisgevers_import.html"
     skip_admin_log = False
@@ -444,6 +431,47 @@ class AllOrNothingImportMixin(ImportMixin):
     def has_import_permission(self, request):
         user = request.user
         return user.is_active and (user.is_superuser or scope.PIONEER in scope.roles_of(user))
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportFileError):
+            form.add_error("import_file", str(e))
+        else:
+            form.add_error(
+                "import_file",
+                _(
+                    "The file cannot be read. Check that the chosen format (CSV or XLSX) is the "
+                    "file's format."
+                ),
+            )
+
+    def import_action(self, request, **kwargs):
+        """The preview. A file that cannot be confirmed (unreadable, too large, bad rows) is not
+        kept: only a file waiting for its confirmation stays in the database."""
+        response = super().import_action(request, **kwargs)
+        upload = request.FILES.get("import_file")
+        name = getattr(upload, "tmp_storage_name", None)
+        if name and "confirm_form" not in (getattr(response, "context_data", None) or {}):
+            DatabaseImportStorage(name=name).remove()
+        return response
+
+    def process_import(self, request, **kwargs):
+        """The confirmation: a file that expired, was imported already or whose name or choice of
+        resource was tampered with is refused with a message, like a file with bad rows."""
+        from django.contrib import messages
+        from django.http import HttpResponseRedirect
+        from django.urls import reverse
+
+        try:
+            return super().process_import(request, **kwargs)
+        except (ImportFileError, IndexError, ValueError, KeyError) as exc:
+            message = (
+                str(exc) if isinstance(exc, ImportFileError) else _("The import could not be confirmed.")
+            )
+            messages.error(request, _("Nothing was imported. %(errors)s") % {"errors": message})
+            info = self.get_model_info()
+            return HttpResponseRedirect(
+                reverse(f"admin:{info[0]}_{info[1]}_import", current_app=self.admin_site.name)
+            )
 
     def get_import_data_kwargs(self, **kwargs):
         data_kwargs = super().get_import_data_kwargs(**kwargs)

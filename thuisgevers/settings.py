@@ -219,7 +219,12 @@ STORAGES = {
 # Cached figures (figures.cache): in each process's memory by default; a django-environ
 # cache URL (e.g. redis://127.0.0.1:6379/1) shares them between processes and servers. Either is
 # correct: the data version that invalidates them lives in the database.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # Spreadsheets between an import's preview and its confirmation (housing/imports.py): in the
+    # database, so the confirmation may reach any server, and never in a server's /tmp.
+    "imports": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "import_upload"},
+}
 FIGURE_CACHE_SECONDS = env.int("FIGURE_CACHE_SECONDS", default=600)
 
 # --- Product settings (SPEC §5, §6) ---
@@ -289,4 +294,13 @@ USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
 MAX_REQUEST_SIZE = env.int("MAX_REQUEST_SIZE", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads spool to a temporary file, never kept
+# Uploads stay in memory (MAX_REQUEST_SIZE bounds them): an import file with names and V-numbers is
+# never written to a server's disk.
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_SIZE
+
+# Spreadsheet imports (housing/imports.py): the largest file that is read, and how long an uploaded
+# file waits for its confirmation.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)
+IMPORT_MAX_COLUMNS = 60
+IMPORT_KEEP_SECONDS = env.int("IMPORT_KEEP_SECONDS", default=3600)
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "housing.imports.DatabaseImportStorage"

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from housing.imports import purge_expired
 from residents.models import Resident
 from residents.services import anonymise_household, households_due_for_anonymisation
 
@@ -45,3 +46,5 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(_("Anonymised: %(count)s households.") % {"count": len(households)})
         )
+        # Import files whose confirmation never came hold names and V-numbers too.
+        self.stdout.write(_("Expired import files removed: %(count)s.") % {"count": purge_expired()})
