@@ -10,6 +10,7 @@ How to call them (subjects, actions, what each row holds) is in docs/access-log.
 
 import ipaddress
 import logging
+import re
 import uuid
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.db import connections, models, router
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Coalesce, Left
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from accesslog.models import AccessLogEntry
 
@@ -66,10 +68,31 @@ def _actor(request):
     return None, ""
 
 
+# Query parameters kept in `request_path`: those that say which period and municipalities an
+# export or list covered, and only with values of their exact shape. Anything else — a search term,
+# a filter on a name, a V-number typed into any field — could identify a person, and the log is
+# append-only, so no retention purge could ever remove it there.
+SAFE_PARAMETERS = {
+    "period": re.compile(r"\d{4}-H[12]"),
+    "municipality": re.compile(r"GM\d{4}"),
+    "region": re.compile(r"\d{1,10}"),
+    "page": re.compile(r"\d{1,6}"),
+}
+
+
 def _path(request, full_path):
     if request is None:
         return ""
-    return (request.get_full_path() if full_path else request.path)[:500]
+    path = request.path
+    if full_path:
+        kept = [
+            (name, value)
+            for name, value in request.GET.items()
+            if name in SAFE_PARAMETERS and SAFE_PARAMETERS[name].fullmatch(value)
+        ]
+        if kept:
+            path += "?" + urlencode(kept)
+    return path[:500]
 
 
 def _subject_tuple(subject):
