@@ -111,3 +111,38 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Access log entries are append-only.")
+
+
+class AccessLogSeal(models.Model):
+    """A link in the hash chain over the access log (accesslog/seal.py): the SHA-256 of every row
+    with an id after the previous seal's `last_id` up to this seal's `last_id`, chained to the
+    previous seal's digest. Whoever changes, removes or back-dates a sealed row — the database owner
+    included, who can set the trigger aside — breaks the chain, and `verify_access_log` says where."""
+
+    sealed_at = models.DateTimeField(_("sealed at (UTC)"), default=timezone.now, editable=False)
+    sealed_before = models.DateTimeField(
+        _("rows older than"), editable=False, help_text=_("Only rows written before this time were sealed.")
+    )
+    last_id = models.BigIntegerField(_("last row"), editable=False)
+    row_count = models.PositiveIntegerField(_("rows"), editable=False)
+    previous_digest = models.CharField(_("previous digest"), max_length=64, editable=False)
+    digest = models.CharField(_("digest"), max_length=64, editable=False)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log seal")
+        verbose_name_plural = _("access log seals")
+        ordering = ["last_id"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.sealed_at:%Y-%m-%d %H:%M} ≤ {self.last_id}: {self.digest[:12]}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("Access log seals are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Access log seals are append-only.")

@@ -38,7 +38,7 @@ def test_no_add_change_or_delete_permission_exists_to_grant():
     codenames = set(
         Permission.objects.filter(content_type__app_label="accesslog").values_list("codename", flat=True)
     )
-    assert codenames == {"view_accesslogentry"}
+    assert codenames == {"view_accesslogentry", "view_accesslogseal"}
 
 
 def test_pioneer_without_the_view_permission_cannot_read_the_log(client, pioneer, entry):
