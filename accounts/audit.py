@@ -19,7 +19,7 @@ from accesslog.log import client_address
 def audited_models():
     """(model, options) for every audited model; the personal-data models have `visible_to`."""
     from buddies.models import Buddy, BuddyMatch
-    from housing.models import Activity, IntentAgreement, Organisation, Property, Quota, UserScope
+    from housing.models import Activity, IntentAgreement, Organisation, Property, Quota, Region, UserScope
     from residents.models import Household, Placement, Resident
 
     return [
@@ -31,6 +31,7 @@ def audited_models():
         (Buddy, {}),
         (BuddyMatch, {}),
         (Quota, {}),
+        (Region, {"m2m_fields": {"members"}}),
         (Organisation, {}),
         (Activity, {"m2m_fields": {"organisations"}}),
         # Who gave whom which municipalities and which role: security-relevant, superusers only.

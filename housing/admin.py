@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from housing import scope
-from housing.admin_scope import NoDeleteMixin, ScopedAdminMixin, scope_organisations
+from housing.admin_scope import NoDeleteMixin, ScopedAdminMixin, scope_organisations, visible_choices
 from housing.models import (
     Activity,
     IntentAgreement,
@@ -57,6 +57,17 @@ class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_count=Count("members", distinct=True))
 
+    def save_related(self, request, form, formsets, change):
+        """A pioneer sees and chooses only the members in their scope; the members they cannot see
+        stay members (the form would otherwise drop them silently)."""
+        hidden = []
+        if change and not request.user.is_superuser:
+            visible = visible_choices(Municipality, request.user).values("pk")
+            hidden = list(form.instance.members.exclude(pk__in=visible))
+        super().save_related(request, form, formsets, change)
+        if hidden:
+            form.instance.members.add(*hidden)
+
     @admin.display(description=_("municipalities"), ordering="member_count")
     def member_count(self, obj):
         return obj.member_count
@@ -82,6 +93,13 @@ class OrganisationAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def scope_queryset(self, request, queryset):
         return scope_organisations(queryset, request.user)
+
+    def has_change_permission(self, request, obj=None):
+        """National organisations (no municipality) serve every municipality: a pioneer reads them,
+        only a superuser changes them."""
+        if obj is not None and obj.municipality_id is None and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
 
 
 @admin.register(Property)
