@@ -44,11 +44,14 @@ def _request_id(request):
 def client_address(request):
     """The client's IP address. Behind `TRUSTED_PROXY_COUNT` reverse proxies (each appending to
     X-Forwarded-For) it is the entry those proxies added, counted from the right, so a client cannot
-    forge it; without proxies it is REMOTE_ADDR. Also django-axes' AXES_CLIENT_IP_CALLABLE."""
+    forge it — and only when the request comes from one of `TRUSTED_PROXIES`: a client that reaches
+    the application directly gets its own address, whatever header it sends. Without proxies it is
+    REMOTE_ADDR. Also django-axes' AXES_CLIENT_IP_CALLABLE."""
     if request is None:
         return None
     proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies > 0:
+    remote = request.META.get("REMOTE_ADDR") or None
+    if proxies > 0 and _is_trusted_proxy(remote):
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [part for part in forwarded if part]
         if len(forwarded) >= proxies:
@@ -59,6 +62,14 @@ def client_address(request):
                 return None
             return candidate
     return request.META.get("REMOTE_ADDR") or None
+
+
+def _is_trusted_proxy(address):
+    try:
+        address = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(network) for network in settings.TRUSTED_PROXIES)
 
 
 def _actor(request):

@@ -164,6 +164,12 @@ AXES_VERBOSE = False
 # Number of reverse proxies in front of the application that append to X-Forwarded-For; the client
 # address (lockout, access log, audit) is read from their entries, never from the client's.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The addresses those proxies connect from; X-Forwarded-For from anyone else is ignored. By default
+# loopback and the private ranges, where a load balancer sits; set the proxies' own addresses.
+TRUSTED_PROXIES = env.list(
+    "TRUSTED_PROXIES",
+    default=["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"],
+)
 
 # Sessions end SESSION_COOKIE_AGE seconds after signing in (absolute) or after SESSION_IDLE_TIMEOUT
 # seconds without a request, whichever comes first (accounts/sessions.py).

@@ -217,6 +217,17 @@ def test_client_address_behind_one_proxy_is_the_entry_that_proxy_added(rf, setti
     assert client_address(garbage) is None
 
 
+def test_forwarded_for_from_a_client_that_is_no_trusted_proxy_is_ignored(rf, settings):
+    from accesslog.log import client_address
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    direct = rf.get("/", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="198.51.100.9")
+    assert client_address(direct) == "203.0.113.7"
+    through_proxy = rf.get("/", REMOTE_ADDR="10.1.2.3", HTTP_X_FORWARDED_FOR="198.51.100.9")
+    assert client_address(through_proxy) == "198.51.100.9"
+
+
 def test_admin_search_on_the_access_log_does_not_crash(client, request_of, staff_groningen):
     from tests.factories import UserFactory
 
