@@ -13,6 +13,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import entries_visible_to
+from accounts.views import ThrottledAdminAuthenticationForm
 from housing.admin_scope import SafeChangelistMixin
 from housing.models import UserScope
 
@@ -37,6 +38,8 @@ if admin.site.is_registered(User):
 class ThuisgeversUserAdmin(UserAdmin):
     inlines = [*UserAdmin.inlines, UserScopeInline]
 
+
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 if admin.site.is_registered(LogEntry):
     admin.site.unregister(LogEntry)

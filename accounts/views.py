@@ -2,12 +2,46 @@
 fixation), plus the single sign-on button when `OIDC_ENABLED` is on."""
 
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.utils.translation import ngettext
+
+from accesslog.log import client_address
+from accounts import throttle
+
+
+class ThrottledFormMixin:
+    """Refuses an attempt that comes too soon (accounts/throttle.py) before the password is checked."""
+
+    def clean(self):
+        seconds = throttle.wait_seconds(self.cleaned_data.get("username"), client_address(self.request))
+        if seconds:
+            raise ValidationError(
+                ngettext(
+                    "Too many failed attempts. Wait %(seconds)s second before you try again.",
+                    "Too many failed attempts. Wait %(seconds)s seconds before you try again.",
+                    seconds,
+                )
+                % {"seconds": seconds},
+                code="throttled",
+            )
+        return super().clean()
+
+
+class ThrottledAuthenticationForm(ThrottledFormMixin, AuthenticationForm):
+    pass
+
+
+class ThrottledAdminAuthenticationForm(ThrottledFormMixin, AdminAuthenticationForm):
+    pass
 
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+    authentication_form = ThrottledAuthenticationForm
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -158,6 +158,10 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Throttling across addresses and accounts on top of axes (accounts/throttle.py).
+SIGNIN_FREE_FAILURES = env.int("SIGNIN_FREE_FAILURES", default=5)
+SIGNIN_MAX_DELAY_SECONDS = env.int("SIGNIN_MAX_DELAY_SECONDS", default=60)
+SIGNIN_ADDRESS_FAILURE_LIMIT = env.int("SIGNIN_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"  # Dutch page, status 429
 AXES_CLIENT_IP_CALLABLE = "accesslog.log.client_address"
 AXES_VERBOSE = False
