@@ -7,11 +7,13 @@ history entries."""
 
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts import enrolment
 from accounts.audit import entries_visible_to
 from accounts.views import ThrottledAdminAuthenticationForm
 from housing.admin_scope import SafeChangelistMixin
@@ -37,6 +39,19 @@ if admin.site.is_registered(User):
 @admin.register(User)
 class ThuisgeversUserAdmin(UserAdmin):
     inlines = [*UserAdmin.inlines, UserScopeInline]
+    actions = ["issue_setup_code"]
+
+    @admin.action(description=_("Issue a setup code for the second factor"))
+    def issue_setup_code(self, request, queryset):
+        """Shown once, here; give it to the user by phone or in person, not with the password."""
+        for user in queryset:
+            code = enrolment.issue(user=user, issued_by=request.user)
+            self.message_user(
+                request,
+                gettext("Setup code for %(name)s (valid for %(days)s days): %(code)s")
+                % {"name": user.get_username(), "days": enrolment.ENROLMENT_CODE_DAYS, "code": code},
+                messages.WARNING,
+            )
 
 
 admin.site.login_form = ThrottledAdminAuthenticationForm

@@ -1,11 +1,15 @@
-"""Second factor (TOTP, django-otp) for pioneers and superusers, required when `OTP_REQUIRED` is on
-(the default in production). Such a user who signed in with a password only is sent to enter a code
-from their authenticator app, or, the first time, to set the app up. Staff and coordinators are not
-asked. The rule also holds for pioneers who sign in with single sign-on: Thuisgevers cannot see
-whether the municipality's provider asked for a second factor.
+"""Second factor (TOTP, django-otp) for everyone who sees personal data — municipal staff, pioneers
+and superusers — required when `OTP_REQUIRED` is on (the default in production). Such a user who
+signed in with a password only is sent to enter a code from their authenticator app, or, the first
+time, to set the app up. Coordinators (figures only) are not asked. Municipal staff who signed in
+through the municipality's single sign-on are not asked either: their provider is where the
+municipality requires its second factor. Pioneers and superusers are asked also after single
+sign-on, as Thuisgevers cannot see whether the provider asked for one.
 
-Setting up is only possible while the user has no confirmed device: adding a second device, or
-replacing a lost one, is done by a superuser in the admin (delete the old TOTP device).
+Setting up needs the one-time setup code issued with the account (accounts/enrolment.py): the app's
+secret is shown only after that code, so a password alone never enrols a device. Setting up is only
+possible while the user has no confirmed device: adding a second device, or replacing a lost one, is
+done by a superuser in the admin (delete the old TOTP device, issue a new setup code).
 """
 
 import base64
@@ -15,6 +19,7 @@ import qrcode
 import qrcode.image.svg
 from django import forms
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,21 +31,31 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import enrolment
 from housing import scope
 
 # Pages a user may open before entering the second factor.
 EXEMPT_URL_NAMES = {"otp_verify", "otp_setup", "logout", "login", "healthz", "set_language"}
 
 
-def second_factor_required(user):
+SINGLE_SIGN_ON_BACKEND = "accounts.oidc.MunicipalityOIDCBackend"
+ENROLMENT_SESSION_KEY = "_thuisgevers_enrolment_code_ok"
+
+
+def second_factor_required(user, request=None):
     if not getattr(settings, "OTP_REQUIRED", False) or not user.is_authenticated:
         return False
-    return user.is_superuser or scope.PIONEER in scope.roles_of(user)
+    if user.is_superuser or scope.PIONEER in scope.roles_of(user):
+        return True
+    if not scope.sees_personal_data(user):
+        return False
+    signed_in_with = request.session.get(BACKEND_SESSION_KEY) if request is not None else None
+    return signed_in_with != SINGLE_SIGN_ON_BACKEND
 
 
 class OTPRequiredMiddleware:
-    """After django_otp's OTPMiddleware: pioneers and superusers without a verified device reach
-    only the second-factor pages (and sign-out) until they enter a code."""
+    """After django_otp's OTPMiddleware: users who need a second factor and have not entered one
+    reach only the second-factor pages (and sign-out) until they do."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -50,7 +65,7 @@ class OTPRequiredMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
-        if not second_factor_required(user) or user.is_verified():
+        if not second_factor_required(user, request) or user.is_verified():
             return None
         match = request.resolver_match
         if match is not None and match.url_name in EXEMPT_URL_NAMES:
@@ -106,12 +121,26 @@ def otp_verify(request):
     return render(request, "registration/otp_verify.html", {"form": form, "next": _next_url(request)})
 
 
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Setup code"),
+        max_length=40,
+        help_text=_("The one-time code you received with your account, e.g. ABCD-EFGH-JKLM-NPQR."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}
+        ),
+        error_messages={"required": _("Enter the setup code you received with your account.")},
+    )
+
+
 @never_cache
 @login_required
 def otp_setup(request):
     user = request.user
     if user_has_device(user, confirmed=True):
         return redirect(f"{reverse('otp_verify')}?{urlencode({'next': _next_url(request)})}")
+    if request.session.get(ENROLMENT_SESSION_KEY) != user.pk:
+        return _enrolment_code_step(request)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=str(_("Authenticator app")), confirmed=False)
@@ -120,6 +149,8 @@ def otp_setup(request):
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+            enrolment.use_up(user=user)
+            request.session.pop(ENROLMENT_SESSION_KEY, None)
             otp_login(request, device)
             return redirect(_next_url(request))
         form.add_error("token", _("This code is not correct or has expired. Try the next code."))
@@ -130,6 +161,25 @@ def otp_setup(request):
         "qr_svg": _qr_svg(device.config_url),
     }
     return render(request, "registration/otp_setup.html", context)
+
+
+def _enrolment_code_step(request):
+    """Step one of setting up: the setup code. Only after it is a fresh secret made and shown, so
+    nobody who saw an earlier, unconfirmed secret can read the codes of the device that is set up."""
+    form = EnrolmentCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if enrolment.check(user=request.user, code=form.cleaned_data["code"]):
+            TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+            request.session[ENROLMENT_SESSION_KEY] = request.user.pk
+            return redirect(f"{reverse('otp_setup')}?{urlencode({'next': _next_url(request)})}")
+        form.add_error(
+            "code",
+            _(
+                "This setup code is not correct, has expired or was tried too often. Ask a pioneer or "
+                "the administrator of Thuisgevers for a new one."
+            ),
+        )
+    return render(request, "registration/otp_enrolment_code.html", {"form": form, "next": _next_url(request)})
 
 
 def _qr_svg(data):

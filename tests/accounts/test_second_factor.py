@@ -1,4 +1,5 @@
-"""TOTP second factor for pioneers and superusers when OTP_REQUIRED is on."""
+"""TOTP second factor for everyone who sees personal data when OTP_REQUIRED is on; setting it up
+needs the one-time setup code issued with the account."""
 
 import re
 
@@ -7,6 +8,8 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import enrolment
+from accounts.models import EnrolmentCode
 from housing import scope
 from tests.factories import GRONINGEN, UserFactory, make_user
 
@@ -24,12 +27,18 @@ def current_token(device):
 
 
 def test_pioneer_without_a_device_is_sent_to_set_one_up_and_then_gets_in(client, pioneer):
+    code = enrolment.issue(user=pioneer)
     client.force_login(pioneer)
     response = client.get(reverse("household_list"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("otp_setup"))
 
-    page = client.get(response["Location"])
+    step_one = client.get(response["Location"])
+    assert 'class="otp-qr"' not in step_one.content.decode(), "no secret before the setup code"
+    assert not TOTPDevice.objects.filter(user=pioneer).exists()
+    after_code = client.post(response["Location"], {"code": code.lower(), "next": "/households/"})
+    assert after_code.status_code == 302
+    page = client.get(after_code["Location"])
     assert page.status_code == 200
     assert "<svg" in page.content.decode()
     device = TOTPDevice.objects.get(user=pioneer, confirmed=False)
@@ -40,6 +49,7 @@ def test_pioneer_without_a_device_is_sent_to_set_one_up_and_then_gets_in(client,
     device.refresh_from_db()
     assert device.confirmed
     assert client.get(reverse("household_list")).status_code == 200
+    assert not EnrolmentCode.objects.filter(user=pioneer).exists(), "the setup code is used up"
 
 
 def test_pioneer_with_a_device_must_enter_a_code(client, pioneer):
@@ -89,9 +99,79 @@ def test_open_redirect_through_next_is_refused(client, pioneer):
     assert response["Location"] == reverse("dashboard")
 
 
-def test_municipal_staff_is_not_asked_for_a_second_factor(client):
+def test_municipal_staff_signing_in_with_a_password_needs_the_second_factor(client):
     client.force_login(make_user(scope.MUNICIPAL_STAFF, [GRONINGEN], username="groningen"))
+    assert client.get(reverse("household_list"))["Location"].startswith(reverse("otp_setup"))
+
+
+@pytest.fixture
+def single_sign_on(settings):
+    from tests.accounts.test_oidc import OIDC_SETTINGS
+
+    for name, value in OIDC_SETTINGS.items():
+        setattr(settings, name, value)
+
+
+def test_municipal_staff_signed_in_through_single_sign_on_is_not_asked(client, single_sign_on):
+    staff = make_user(scope.MUNICIPAL_STAFF, [GRONINGEN], username="groningen")
+    client.force_login(staff, backend="accounts.oidc.MunicipalityOIDCBackend")
     assert client.get(reverse("household_list")).status_code == 200
+
+
+def test_a_pioneer_signed_in_through_single_sign_on_is_still_asked(client, pioneer, single_sign_on):
+    client.force_login(pioneer, backend="accounts.oidc.MunicipalityOIDCBackend")
+    assert client.get(reverse("household_list"))["Location"].startswith(reverse("otp_setup"))
+
+
+def test_a_coordinator_is_not_asked(client, coordinator):
+    client.force_login(coordinator)
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_the_password_alone_does_not_enrol_a_device(client, pioneer):
+    client.force_login(pioneer)
+    page = client.get(reverse("otp_setup"))
+    assert page.status_code == 200 and 'class="otp-qr"' not in page.content.decode()
+    refused = client.post(reverse("otp_setup"), {"code": "AAAA-BBBB-CCCC-DDDD"})
+    assert "niet juist" in refused.content.decode()
+    assert not TOTPDevice.objects.filter(user=pioneer).exists()
+
+
+def test_a_setup_code_ends_after_five_wrong_tries(client, pioneer):
+    code = enrolment.issue(user=pioneer)
+    client.force_login(pioneer)
+    for _attempt in range(5):
+        client.post(reverse("otp_setup"), {"code": "AAAA-BBBB-CCCC-DDDD"})
+    client.post(reverse("otp_setup"), {"code": code})
+    assert 'class="otp-qr"' not in client.get(reverse("otp_setup")).content.decode()
+
+
+def test_a_secret_seen_before_the_code_is_never_the_one_confirmed(client, pioneer):
+    stale = TOTPDevice.objects.create(user=pioneer, name="oud", confirmed=False)
+    code = enrolment.issue(user=pioneer)
+    client.force_login(pioneer)
+    client.post(reverse("otp_setup"), {"code": code})
+    assert not TOTPDevice.objects.filter(pk=stale.pk).exists()
+
+
+def test_a_superuser_issues_a_setup_code_in_the_admin_shown_once(client, pioneer):
+    admin_user = UserFactory(is_superuser=True, is_staff=True)
+    TOTPDevice.objects.create(user=admin_user, name="telefoon", confirmed=True)
+    client.force_login(admin_user)
+    session = client.session
+    device = TOTPDevice.objects.get(user=admin_user)
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    response = client.post(
+        "/admin/auth/user/", {"action": "issue_setup_code", "_selected_action": [pioneer.pk]}, follow=True
+    )
+    text = response.content.decode()
+    match = re.search(r"([A-Z2-9]{4}-){3}[A-Z2-9]{4}", text)
+    assert match, text[:3000]
+    assert enrolment.check(user=pioneer, code=match.group(0))
+    assert match.group(0) not in EnrolmentCode.objects.get(user=pioneer).code_hash
 
 
 def test_with_the_setting_off_pioneers_are_not_asked(client, pioneer, settings):
