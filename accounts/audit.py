@@ -73,3 +73,21 @@ class AuditlogMiddleware(_AuditlogMiddleware):
     @staticmethod
     def _get_remote_addr(request):
         return client_address(request)
+
+
+def record_history(*records, limit=50):
+    """The audit entries of `records` (model instances the page already found through their scope),
+    newest first, with their actors: the history an edit page shows under its form."""
+    condition = Q(pk__in=[])
+    for record in records:
+        if record is None or record.pk is None:
+            continue
+        content_type = ContentType.objects.get_for_model(record.__class__)
+        condition |= Q(content_type=content_type, object_id=record.pk)
+    from auditlog.models import LogEntry
+
+    return list(
+        LogEntry.objects.filter(condition)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")[:limit]
+    )
