@@ -20,7 +20,7 @@ def audited_models():
     """(model, options) for every audited model; the personal-data models have `visible_to`."""
     from buddies.models import Buddy, BuddyMatch
     from housing.models import Activity, IntentAgreement, Organisation, Property, Quota, UserScope
-    from residents.models import Household, Placement, Resident
+    from residents.models import Household, Placement, Resident, SignalState
 
     return [
         (Household, {}),
@@ -33,6 +33,7 @@ def audited_models():
         (Quota, {}),
         (Organisation, {}),
         (Activity, {"m2m_fields": {"organisations"}}),
+        (SignalState, {"exclude_fields": ["changed_at"]}),
         # Who gave whom which municipalities and which role: security-relevant, superusers only.
         (UserScope, {"m2m_fields": {"municipalities"}}),
         (

@@ -61,4 +61,3 @@ def change_match(*, match):
     match.full_clean()
     match.save()
     return match
-

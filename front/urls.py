@@ -9,6 +9,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboard", permanent=False)),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("signals/", dashboard.signal_list, name="signal_list"),
+    path("signals/<int:household_pk>/<slug:kind>/", dashboard.signal_state, name="signal_state"),
     path("municipalities/", dashboard.municipality_list, name="municipality_list"),
     path("municipalities/<str:cbs_code>/", dashboard.municipality_detail, name="municipality_detail"),
     path("regions/<int:pk>/", dashboard.region_detail, name="region_detail"),

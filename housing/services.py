@@ -35,7 +35,9 @@ def move_agreement(*, agreement, status, college_decision_date=None, signed_on=N
                 "status": _("An agreement with status ‘%(current)s’ cannot move to ‘%(status)s’.")
                 % {
                     "current": agreement.get_status_display(),
-                    "status": IntentAgreement.Status(status).label if status in IntentAgreement.Status.values else status,
+                    "status": IntentAgreement.Status(status).label
+                    if status in IntentAgreement.Status.values
+                    else status,
                 }
             }
         )
@@ -64,6 +66,3 @@ def save_activity(*, activity, organisations=None):
     if organisations is not None:
         activity.organisations.set(organisations)
     return activity
-
-
-

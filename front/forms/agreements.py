@@ -21,7 +21,15 @@ class AgreementForm(forms.ModelForm):
 
     class Meta:
         model = IntentAgreement
-        fields = ["municipality", "partners", "committed_persons", "pioneer", "college_decision_date", "signed_on", "notes"]
+        fields = [
+            "municipality",
+            "partners",
+            "committed_persons",
+            "pioneer",
+            "college_decision_date",
+            "signed_on",
+            "notes",
+        ]
         widgets = {
             "college_decision_date": DateInput(),
             "signed_on": DateInput(),
@@ -62,10 +70,16 @@ class AgreementForm(forms.ModelForm):
 class AgreementStepForm(forms.Form):
     status = forms.ChoiceField(label=_("Next status"))
     college_decision_date = forms.DateField(
-        label=_("College decision date"), required=False, widget=DateInput(), help_text=_("Needed for ‘signed’.")
+        label=_("College decision date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Needed for ‘signed’."),
     )
     signed_on = forms.DateField(
-        label=_("Signed on"), required=False, widget=DateInput(), help_text=_("Needed for ‘signed’; not before the college decision.")
+        label=_("Signed on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Needed for ‘signed’; not before the college decision."),
     )
 
     def __init__(self, *args, agreement, **kwargs):
@@ -74,7 +88,9 @@ class AgreementStepForm(forms.Form):
             {"college_decision_date": agreement.college_decision_date, "signed_on": agreement.signed_on},
         )
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [(s, IntentAgreement.Status(s).label) for s in agreement.next_statuses()]
+        self.fields["status"].choices = [
+            (s, IntentAgreement.Status(s).label) for s in agreement.next_statuses()
+        ]
 
 
 class ActivityForm(forms.ModelForm):

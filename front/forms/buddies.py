@@ -77,7 +77,9 @@ class _LazyNames:
 
 
 class MatchEndForm(forms.Form):
-    end_date = forms.DateField(label=_("End date"), widget=DateInput(), help_text=_("The first day without this buddy."))
+    end_date = forms.DateField(
+        label=_("End date"), widget=DateInput(), help_text=_("The first day without this buddy.")
+    )
 
 
 class MatchEditForm(forms.ModelForm):

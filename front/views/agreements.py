@@ -101,7 +101,12 @@ def agreement_edit(request, pk):
     return render(
         request,
         "agreements/form.html",
-        {"form": form, "agreement": agreement, "agreement_title": title, "history": record_history(agreement)},
+        {
+            "form": form,
+            "agreement": agreement,
+            "agreement_title": title,
+            "history": record_history(agreement),
+        },
     )
 
 
@@ -146,7 +151,9 @@ def activity_create(request, pk):
     form = ActivityForm(request.POST, agreement=agreement, user=request.user)
     if form.is_valid():
         try:
-            services.save_activity(activity=form.save(commit=False), organisations=form.cleaned_data["organisations"])
+            services.save_activity(
+                activity=form.save(commit=False), organisations=form.cleaned_data["organisations"]
+            )
         except ValidationError as error:
             add_refusal(form, error)
         else:
@@ -162,7 +169,9 @@ def activity_edit(request, pk):
     form = ActivityForm(request.POST or None, instance=activity, agreement=agreement, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_activity(activity=form.save(commit=False), organisations=form.cleaned_data["organisations"])
+            services.save_activity(
+                activity=form.save(commit=False), organisations=form.cleaned_data["organisations"]
+            )
         except ValidationError as error:
             add_refusal(form, error)
         else:

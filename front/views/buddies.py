@@ -183,7 +183,10 @@ def match_edit(request, pk):
             add_refusal(form, error)
         else:
             messages.success(
-                request, _match_message(_("The dates of the match of %(buddy)s with %(household)s have been corrected."), match)
+                request,
+                _match_message(
+                    _("The dates of the match of %(buddy)s with %(household)s have been corrected."), match
+                ),
             )
             return redirect(match.buddy)
     log_access(request, "view", subjects_for_households([match.household_id]))

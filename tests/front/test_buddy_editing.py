@@ -82,9 +82,7 @@ def test_buddy_of_another_municipality_cannot_be_edited(client, staff_groningen)
 
 def test_buddy_in_a_municipality_outside_the_scope_is_refused_in_dutch(client, staff_groningen):
     client.force_login(dutch(client) and staff_groningen)
-    response = client.post(
-        reverse("buddy_create"), {"name": "X", "municipality": municipality(UTRECHT).pk}
-    )
+    response = client.post(reverse("buddy_create"), {"name": "X", "municipality": municipality(UTRECHT).pk})
     assert response.status_code == 200
     assert "Selecteer een geldige keuze" in response.text
     assert not Buddy.objects.filter(name="X").exists()
@@ -192,9 +190,10 @@ def test_ending_a_match_before_it_started_is_refused_in_dutch(client, staff_gron
         response = client.post(reverse("match_end", args=[match.pk]), bad)
         assert response.status_code == 200
         assert "error-summary" in response.text
-    assert "De einddatum moet na de startdatum liggen." in client.post(
-        reverse("match_end", args=[match.pk]), {"end_date": start.isoformat()}
-    ).text
+    assert (
+        "De einddatum moet na de startdatum liggen."
+        in client.post(reverse("match_end", args=[match.pk]), {"end_date": start.isoformat()}).text
+    )
     match.refresh_from_db()
     assert match.end_date is None
 
@@ -236,7 +235,7 @@ def test_buddy_page_shows_household_names_and_logs_the_access(client, staff_gron
     match = BuddyMatchFactory(household=household, start_date=today() - dt.timedelta(days=3))
     client.force_login(staff_groningen)
     response = client.get(reverse("buddy_detail", args=[match.buddy_id]))
-    assert f"Haddad <span class=\"mono small\">({household.reference})</span>" in response.text
+    assert f'Haddad <span class="mono small">({household.reference})</span>' in response.text
     assert AccessLogEntry.objects.filter(actor=staff_groningen, action="view").count() == 1
 
 
@@ -247,7 +246,9 @@ def test_match_of_another_municipality_answers_404_and_is_logged_as_refused(clie
     )
     client.force_login(staff_groningen)
     for name in ("match_end", "match_edit"):
-        assert client.post(reverse(name, args=[match.pk]), {"end_date": today().isoformat()}).status_code == 404
+        assert (
+            client.post(reverse(name, args=[match.pk]), {"end_date": today().isoformat()}).status_code == 404
+        )
     match.refresh_from_db()
     assert match.end_date is None
     assert AccessLogEntry.objects.filter(result="refused").count() == 2
