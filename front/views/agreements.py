@@ -15,7 +15,7 @@ from figures import figures
 from front.filters.housing import AgreementFilter
 from front.forms.agreements import ActivityForm, AgreementForm, AgreementStepForm
 from front.views.buddies import add_refusal
-from front.views.common import filtered_page
+from front.views.common import filtered_page, posted
 from housing import scope, services
 from housing.models import Activity, IntentAgreement, Municipality
 
@@ -85,7 +85,7 @@ def _detail(request, agreement, *, step_form=None, activity_form=None):
 
 @pioneer_view
 def agreement_create(request):
-    form = AgreementForm(request.POST or None, user=request.user, initial={"pioneer": request.user.pk})
+    form = AgreementForm(posted(request), user=request.user, initial={"pioneer": request.user.pk})
     if request.method == "POST" and form.is_valid() and (agreement := _save(request, form)):
         return redirect(agreement)
     return render(request, "agreements/form.html", {"form": form})
@@ -95,7 +95,7 @@ def agreement_create(request):
 def agreement_edit(request, pk):
     agreement = _visible_agreement(request, pk)
     title = str(agreement)
-    form = AgreementForm(request.POST or None, instance=agreement, user=request.user)
+    form = AgreementForm(posted(request), instance=agreement, user=request.user)
     if request.method == "POST" and form.is_valid() and (saved := _save(request, form)):
         return redirect(saved)
     return render(
@@ -166,7 +166,7 @@ def activity_create(request, pk):
 def activity_edit(request, pk):
     activity = get_visible_or_404(Activity.objects.select_related("agreement"), request.user, request, pk=pk)
     agreement = activity.agreement
-    form = ActivityForm(request.POST or None, instance=activity, agreement=agreement, user=request.user)
+    form = ActivityForm(posted(request), instance=activity, agreement=agreement, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_activity(

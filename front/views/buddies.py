@@ -16,7 +16,7 @@ from buddies import services
 from buddies.models import Buddy, BuddyMatch
 from front.filters.buddies import BuddyFilter
 from front.forms.buddies import BuddyForm, BuddyMatchForm, MatchEditForm, MatchEndForm
-from front.views.common import filtered_page
+from front.views.common import filtered_page, posted
 from housing.periods import active_on
 from residents.access import subjects_for_households
 from residents.names import household_names
@@ -89,7 +89,7 @@ def _save_buddy(request, form):
 
 @personal_data_view
 def buddy_create(request):
-    form = BuddyForm(request.POST or None, user=request.user)
+    form = BuddyForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid() and (buddy := _save_buddy(request, form)):
         return redirect(buddy)
     return render(request, "buddies/form.html", {"form": form})
@@ -99,7 +99,7 @@ def buddy_create(request):
 def buddy_edit(request, pk):
     buddy = get_visible_or_404(Buddy, request.user, request, pk=pk)
     name = buddy.name  # the form changes the instance before it is known to be valid
-    form = BuddyForm(request.POST or None, instance=buddy, user=request.user)
+    form = BuddyForm(posted(request), instance=buddy, user=request.user)
     if request.method == "POST" and form.is_valid() and (saved := _save_buddy(request, form)):
         return redirect(saved)
     return render(
@@ -151,7 +151,7 @@ def _visible_match(request, pk):
 def match_end(request, pk):
     match = _visible_match(request, pk)
     names = household_names([match.household_id])
-    form = MatchEndForm(request.POST or None, initial={"end_date": timezone.localdate()})
+    form = MatchEndForm(posted(request), initial={"end_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.end_match(match=match, end_date=form.cleaned_data["end_date"])
@@ -175,7 +175,7 @@ def match_edit(request, pk):
     match = _visible_match(request, pk)
     names = household_names([match.household_id])
     label = household_label(match.household, names)
-    form = MatchEditForm(request.POST or None, instance=match)
+    form = MatchEditForm(posted(request), instance=match)
     if request.method == "POST" and form.is_valid():
         try:
             services.change_match(match=form.instance)

@@ -35,6 +35,7 @@ from front.forms.dashboard import (
     SignalFilterForm,
     SignalStateForm,
 )
+from front.views.common import posted
 from housing import scope
 from housing.models import IntentAgreement, Municipality, Region
 from residents.access import subjects_for_households
@@ -178,7 +179,7 @@ def signal_state(request, household_pk, kind):
     if current is None:
         raise Http404
     state = SignalState.objects.filter(household=household, kind=kind).first()
-    form = SignalStateForm(request.POST or None, initial={"action": "handled"})
+    form = SignalStateForm(posted(request), initial={"action": "handled"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
