@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from figures import cache
 from figures.signals import KINDS
-from residents.models import SignalState
+from residents.models import Household, SignalState
 
 State = SignalState.State
 
@@ -19,19 +19,21 @@ State = SignalState.State
 def _locked_state(household, kind):
     if kind not in KINDS:
         raise ValidationError({"kind": _("Unknown signal.")})
-    state, _created = SignalState.objects.select_for_update().get_or_create(household=household, kind=kind)
-    return SignalState.objects.select_for_update().get(pk=state.pk)
+    # The household's row lock orders concurrent changes of its signals (and a first state's insert).
+    Household.objects.select_for_update().filter(pk=household.pk).values_list("pk").get()
+    found = SignalState.objects.filter(household=household, kind=kind).first()
+    return found or SignalState(household=household, kind=kind)
 
 
-def _save(state, user, **values):
+def _save(record, user, **values):
     for name, value in values.items():
-        setattr(state, name, value)
-    state.changed_by = user
-    state.changed_at = timezone.now()
-    state.full_clean()
-    state.save()
+        setattr(record, name, value)
+    record.changed_by = user
+    record.changed_at = timezone.now()
+    record.full_clean()
+    record.save()
     cache.bump_on_commit()
-    return state
+    return record
 
 
 @transaction.atomic

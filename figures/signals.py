@@ -461,9 +461,10 @@ def signal_of(household, kind, *, today=None):
         return None
     today = today or timezone.localdate()
     households = Household.objects.filter(pk=household.pk).active()
-    row = _QUERIES[kind](households, today).first()
-    if row is None:
+    rows = list(_QUERIES[kind](households, today)[:1])  # one group: the household
+    if not rows:
         return None
+    (row,) = rows
     return Signal(
         kind=kind,
         household_id=household.pk,
