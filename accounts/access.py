@@ -82,8 +82,15 @@ RECORD_VIEWS = {
     "property_detail": "housing.property",
     "property_edit": "housing.property",
     "buddy_detail": "buddies.buddy",
+    "buddy_edit": "buddies.buddy",
+    "match_end": "buddies.buddymatch",
+    "match_edit": "buddies.buddymatch",
     "agreement_detail": "housing.intentagreement",
     "agreement_college_proposal": "housing.intentagreement",
+    "agreement_edit": "housing.intentagreement",
+    "agreement_step": "housing.intentagreement",
+    "activity_create": "housing.intentagreement",
+    "activity_edit": "housing.activity",
     "region_detail": "housing.region",
     "report_region": "housing.region",
     "report_region_progress": "housing.region",
@@ -351,3 +358,18 @@ def get_visible_or_404(queryset, user, request, **lookup):
         log_refused(request, model._meta.label_lower, existing_pk)
         request._accesslog_refused_logged = True
     raise Http404
+
+
+def pioneer_view(view):
+    """Pioneers and superusers: intent agreements and their activities are theirs to change (SPEC
+    §2). Other roles get the no-access page (403); records outside the scope answer 404 as always."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not (user.is_superuser and user.is_active) and scope.PIONEER not in scope.roles_of(user):
+            return _no_role(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -20,7 +20,7 @@ def audited_models():
     """(model, options) for every audited model; the personal-data models have `visible_to`."""
     from buddies.models import Buddy, BuddyMatch
     from housing.models import Activity, IntentAgreement, Organisation, Property, Quota, Region, UserScope
-    from residents.models import Household, Placement, Resident
+    from residents.models import Household, Placement, Resident, SignalState
 
     return [
         (Household, {}),
@@ -34,6 +34,7 @@ def audited_models():
         (Region, {"m2m_fields": {"members"}}),
         (Organisation, {}),
         (Activity, {"m2m_fields": {"organisations"}}),
+        (SignalState, {"exclude_fields": ["changed_at"]}),
         # Who gave whom which municipalities and which role: security-relevant, superusers only.
         (UserScope, {"m2m_fields": {"municipalities"}}),
         (
@@ -74,3 +75,21 @@ class AuditlogMiddleware(_AuditlogMiddleware):
     @staticmethod
     def _get_remote_addr(request):
         return client_address(request)
+
+
+def record_history(*records, limit=50):
+    """The audit entries of `records` (model instances the page already found through their scope),
+    newest first, with their actors: the history an edit page shows under its form."""
+    condition = Q(pk__in=[])
+    for record in records:
+        if record is None or record.pk is None:
+            continue
+        content_type = ContentType.objects.get_for_model(record.__class__)
+        condition |= Q(content_type=content_type, object_id=record.pk)
+    from auditlog.models import LogEntry
+
+    return list(
+        LogEntry.objects.filter(condition)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")[:limit]
+    )

@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from housing import scope
@@ -99,5 +101,31 @@ class BuddyMatch(models.Model):
         return self.start_date <= day and (self.end_date is None or self.end_date > day)
 
     def clean(self):
+        """A match records what has happened: it starts today at the latest (a planned match is not a
+        match yet, so it never shows as current nor blocks the next one). A household has one buddy
+        at a time; the buddies.services functions check this under a lock on the household row."""
         if self.start_date and self.end_date and self.end_date <= self.start_date:
             raise ValidationError({"end_date": _("The end date must be after the start date.")})
+        if self.start_date and self.start_date > timezone.localdate():
+            raise ValidationError(
+                {"start_date": _("A match cannot start in the future: record it on the day it starts.")}
+            )
+        if self.start_date and self.household_id:
+            overlapping = self.overlapping_matches()
+            if overlapping:
+                other = overlapping[0]
+                raise ValidationError(
+                    _(
+                        "This household already has a buddy in this period: %(buddy)s from %(start)s. "
+                        "End that match first."
+                    )
+                    % {"buddy": other.buddy.name, "start": date_format(other.start_date)}
+                )
+
+    def overlapping_matches(self):
+        """The household's other matches sharing a day with this one (the end day is excluded)."""
+        others = BuddyMatch.objects.filter(household_id=self.household_id).exclude(pk=self.pk)
+        if self.end_date is not None:
+            others = others.filter(start_date__lt=self.end_date)
+        others = others.filter(Q(end_date__isnull=True) | Q(end_date__gt=self.start_date))
+        return list(others.select_related("buddy").order_by("start_date"))

@@ -194,8 +194,9 @@ HOUSEHOLDS = [
     HouseholdPlan("H16", NIEUWEGEIN, 2, [Stay("P4", PERMANENT, 4)]),
     # Waiting in reception: not placed yet.
     HouseholdPlan("H17", G, 3, [], support="vwn"),
-    # Het Hogeland household in transit in Groningen, past its planned end.
-    HouseholdPlan("H18", HOGELAND, 2, [Stay("P3", TRANSIT, 9)], buddy="B3"),
+    # Het Hogeland household in transit in Groningen, past its planned end and past 12 months
+    # without an extension reason (the 12-month signal).
+    HouseholdPlan("H18", HOGELAND, 2, [Stay("P3", TRANSIT, 13)], buddy="B3"),
     HouseholdPlan("H19", G, 4, [Stay("P7", PERMANENT, 1)], buddy="B3"),
 ]
 

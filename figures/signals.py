@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from buddies.models import BuddyMatch
 from housing.models import Municipality
 from housing.scope import ALL
-from residents.models import Household, Placement, Resident
+from residents.models import Household, Placement, Resident, SignalState
 
 CARE_GAP = "care_gap"
 ENDING_SOON = "ending_soon"
@@ -53,6 +53,8 @@ KIND_LABELS = {
 ENDING_SOON_DAYS = 56
 CHUNK_SIZE = 2000
 _MAX_OFFSET = 2**31 - 1  # LIMIT/OFFSET stay in range on every database
+OPEN, HANDLED, SNOOZED = SignalState.State.values
+STATES = (OPEN, HANDLED, SNOOZED)
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class Signal:
     municipality_name: str
     date: dt.date | None
     count: int = 1  # residents concerned (1 for household-level signals)
+    state: str = "open"  # SignalState.State: open, handled or snoozed
 
     @property
     def label(self):
@@ -156,6 +159,8 @@ def _beyond_maximum(households, today):
             limit=_AddMonths("start_date", Placement.MAX_TEMPORARY_MONTHS),
         )
         .filter(Q(ends__gt=F("limit")) | Q(limit__lt=today))
+        # A recorded extension reason is the answer to this signal: the stay is known and explained.
+        .filter(extension_reason="")
     )
     return _per_household(placements, Min("limit"))
 
@@ -227,9 +232,11 @@ class SignalQuery:
     iterated or counted; the counts per kind are kept once known.
     """
 
-    def __init__(self, households, kinds, today):
+    def __init__(self, households, kinds, today, *, states=(OPEN,), descending=False):
         self.kinds = tuple(kinds)
         self.today = today
+        self.states = tuple(state for state in STATES if state in states)  # ours: safe to inline
+        self.descending = descending
         self._households = households
         self._counts = None
         self._window = None  # (start, stop, rows) of the last page fetched
@@ -241,10 +248,18 @@ class SignalQuery:
         return connections[self._households.db]
 
     def _union(self):
-        """`WITH open_signal AS (…) `: every kind's rows (kind_order, hh_id, date, n), UNION ALL.
+        """`WITH all_signal AS (…), open_signal AS (…) `: every kind's rows (kind_order, hh_id, date,
+        n, state), UNION ALL, each with the state someone gave it (SignalState); `open_signal` keeps
+        the rows whose state is one of `self.states` (by default: open only).
 
-        Returns (sql, params), or None when no kind can have rows (no households in scope)."""
+        A handled state counts while the signal still has the date it was handled with; a snoozed
+        one until the day it was snoozed to. Returns (sql, params), or None when no kind can have
+        rows (no households in scope)."""
         connection = self._connection
+        quote = connection.ops.quote_name
+        state_meta = SignalState._meta
+        state_table = quote(state_meta.db_table)
+        today = connection.ops.adapt_datefield_value(self.today)
         parts, params = [], []
         for kind in self.kinds:
             queryset = _QUERIES[kind](self._households, self.today)
@@ -254,22 +269,33 @@ class SignalQuery:
                 continue
             order = KINDS.index(kind)  # an int of ours: safe to inline
             parts.append(
-                f"SELECT {order} AS kind_order, part.hh_id AS hh_id, part.date AS date, part.n AS n "  # noqa: S608
-                f"FROM ({sql}) part"
+                f"SELECT {order} AS kind_order, part.hh_id AS hh_id, part.date AS date, part.n AS n, "  # noqa: S608
+                f"CASE WHEN st.state = '{HANDLED}' AND (st.signal_date = part.date "
+                f"OR (st.signal_date IS NULL AND part.date IS NULL)) THEN '{HANDLED}' "
+                f"WHEN st.state = '{SNOOZED}' AND st.snoozed_until > %s THEN '{SNOOZED}' "
+                f"ELSE '{OPEN}' END AS state "
+                f"FROM ({sql}) part LEFT JOIN {state_table} st "
+                f"ON st.{quote(state_meta.get_field('household').column)} = part.hh_id AND st.kind = %s"
             )
-            params.extend(part_params)
+            params.extend([today, *part_params, kind])
         if not parts:
             return None
-        return f"WITH open_signal AS ({' UNION ALL '.join(parts)}) ", params
+        wanted = ", ".join(f"'{state}'" for state in self.states) or "NULL"
+        return (
+            f"WITH all_signal AS ({' UNION ALL '.join(parts)}), "  # noqa: S608
+            f"open_signal AS (SELECT * FROM all_signal WHERE state IN ({wanted})) ",
+            params,
+        )
 
     def _order_by(self, alias, first=""):
-        """Date (undated last), kind, household reference (in byte order, as Python sorts text)."""
+        """Date (oldest first, or newest with `descending`; undated last), kind, household reference
+        (in byte order, as Python sorts text)."""
         reference = f"{alias}.hh_ref"
         if self._connection.vendor == "postgresql":
             reference += ' COLLATE "C"'
         keys = [
             f"CASE WHEN {alias}.date IS NULL THEN 1 ELSE 0 END",
-            f"{alias}.date",
+            f"{alias}.date DESC" if self.descending else f"{alias}.date",
             f"{alias}.kind_order",
             reference,
         ]
@@ -284,7 +310,7 @@ class SignalQuery:
             return quote(meta.get_field(name).column)
 
         joined = (
-            "SELECT s.kind_order, s.date, s.n, s.hh_id, "  # noqa: S608
+            "SELECT s.kind_order, s.date, s.n, s.hh_id, s.state, "  # noqa: S608
             f"h.{column(household, 'reference')} AS hh_ref, h.{column(household, 'municipality')} AS m_id, "
             f"m.{column(municipality, 'cbs_code')} AS m_code, m.{column(municipality, 'name')} AS m_name "
             f"FROM open_signal s "
@@ -295,7 +321,7 @@ class SignalQuery:
         return f"SELECT * FROM ({joined}) o {self._order_by('o')}"  # noqa: S608
 
     def _signal(self, row):
-        order, date, n, hh_id, reference, m_id, m_code, m_name = row
+        order, date, n, hh_id, state, reference, m_id, m_code, m_name = row
         return Signal(
             kind=KINDS[order],
             household_id=hh_id,
@@ -305,6 +331,7 @@ class SignalQuery:
             municipality_name=m_name,
             date=_as_date(date),
             count=n,
+            state=state,
         )
 
     def _execute(self, sql, params):
@@ -364,7 +391,7 @@ class SignalQuery:
         sql = (
             f"{union[0]}SELECT * FROM ("  # noqa: S608
             f"SELECT 0 AS counted, p.* FROM ({self._ordered()} LIMIT %s OFFSET %s) p UNION ALL "
-            "SELECT 1, kind_order, NULL, COUNT(*), NULL, NULL, NULL, NULL, NULL FROM open_signal "
+            "SELECT 1, kind_order, NULL, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL FROM open_signal "
             f"GROUP BY kind_order) r {self._order_by('r', first='r.counted')}"
         )
         rows = self._execute(sql, (*union[1], stop - start, start))
@@ -408,10 +435,13 @@ class SignalQuery:
         return self.iterator()
 
 
-def signal_query(who, kinds=None, *, today=None, municipality_ids=ALL):
-    """The open signals of `kinds` (default: all) for `who`, lazily; see the module docstring."""
+def signal_query(who, kinds=None, *, today=None, municipality_ids=ALL, states=(OPEN,), descending=False):
+    """The signals of `kinds` (default: all) for `who` whose state is one of `states` (default: the
+    open ones), lazily; see the module docstring."""
     today = today or timezone.localdate()
-    return SignalQuery(_households(who, municipality_ids), kinds or KINDS, today)
+    return SignalQuery(
+        _households(who, municipality_ids), kinds or KINDS, today, states=states, descending=descending
+    )
 
 
 def open_signals(who, kinds=None, *, today=None, municipality_ids=ALL):
@@ -420,10 +450,28 @@ def open_signals(who, kinds=None, *, today=None, municipality_ids=ALL):
 
 
 def signal_counts(who, *, today=None, municipality_ids=ALL):
-    """{kind: number of open signals} for every kind. One COUNT query per kind."""
+    """{kind: number of open signals} for every kind (handled and snoozed ones left out). One query."""
+    return signal_query(who, today=today, municipality_ids=municipality_ids).counts()
+
+
+def signal_of(household, kind, *, today=None):
+    """The signal of `kind` for `household` as it stands today, or None when it has none (whatever
+    its state). Its date is what a *handled* state is recorded with."""
+    if kind not in _QUERIES:
+        return None
     today = today or timezone.localdate()
-    households = _households(who, municipality_ids)
-    counts = {}
-    for kind in KINDS:
-        counts[kind] = _QUERIES[kind](households, today).count()
-    return counts
+    households = Household.objects.filter(pk=household.pk).active()
+    rows = list(_QUERIES[kind](households, today)[:1])  # one group: the household
+    if not rows:
+        return None
+    (row,) = rows
+    return Signal(
+        kind=kind,
+        household_id=household.pk,
+        household_reference=household.reference,
+        municipality_id=household.municipality_id,
+        municipality_code="",
+        municipality_name="",
+        date=_as_date(row["date"]),
+        count=row["n"],
+    )

@@ -246,17 +246,54 @@ class IntentAgreement(models.Model):
             "persons": self.committed_persons,
         }
 
-    def clean(self):
-        from django.core.exceptions import ValidationError
+    # The steps in the order an agreement takes them; "ended" can follow any step before completion.
+    STEPS = (
+        Status.CONTACT,
+        Status.EXPLORING,
+        Status.INSPIRATION_SESSION,
+        Status.COLLEGE_PROPOSAL,
+        Status.SIGNED,
+        Status.IN_EXECUTION,
+        Status.COMPLETED,
+    )
 
-        if self.status in self.DECIDED_STATUSES and not self.college_decision_date:
-            raise ValidationError(
-                {
-                    "college_decision_date": _(
-                        "From status ‘signed’ on, the college decision date is required."
-                    )
-                }
-            )
+    def next_statuses(self):
+        """The statuses this agreement may move to: any later step, or ended (not from completed)."""
+        if self.status in (self.Status.COMPLETED, self.Status.ENDED):
+            return []
+        later = list(self.STEPS[self.STEPS.index(self.status) + 1 :])
+        return [*later, self.Status.ENDED]
+
+    def clean(self):
+        """The college-decision rule: from *signed* on, an agreement has a college decision date and a
+        signing date, and it is signed on or after the decision; neither date lies in the future."""
+        from django.core.exceptions import ValidationError
+        from django.utils import timezone
+
+        errors = {}
+        today = timezone.localdate()
+        if self.status in self.DECIDED_STATUSES:
+            if not self.college_decision_date:
+                errors["college_decision_date"] = _(
+                    "From status ‘signed’ on, the college decision date is required."
+                )
+            if not self.signed_on:
+                errors["signed_on"] = _("From status ‘signed’ on, the signing date is required.")
+        for name in ("college_decision_date", "signed_on"):
+            value = getattr(self, name)
+            if value and value > today and name not in errors:
+                errors[name] = _("This date cannot be in the future.")
+        if (
+            self.signed_on
+            and self.college_decision_date
+            and self.signed_on < self.college_decision_date
+            and "signed_on" not in errors
+        ):
+            errors["signed_on"] = _("An agreement is signed on or after the college decision, not before it.")
+        if self.signed_on and not self.college_decision_date and "college_decision_date" not in errors:
+            errors["college_decision_date"] = _("A signed agreement needs the date of its college decision.")
+        if errors:
+            raise ValidationError(errors)
 
     def get_absolute_url(self):
         from django.urls import reverse
@@ -395,6 +432,11 @@ class Property(models.Model):
         return reverse("property_detail", args=[self.pk])
 
 
+class ActivityQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return scope.filter_by_municipality(self, user, "municipality")
+
+
 class Activity(models.Model):
     class Kind(models.TextChoices):
         PHONE_CALL = "phone_call", _("phone call (Thuisgevers line)")
@@ -419,6 +461,8 @@ class Activity(models.Model):
         Organisation, blank=True, related_name="activities", verbose_name=_("organisations involved")
     )
     summary = models.TextField(_("summary"))
+
+    objects = ActivityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("activity")

@@ -5,6 +5,7 @@ import calendar
 import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -365,3 +366,56 @@ def add_months(day, months):
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class SignalStateQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(household__in=Household.objects.visible_to(user))
+
+
+class SignalState(models.Model):
+    """What someone did about a signal of a household (the signals themselves are computed in
+    figures.signals): handled, with a note, or snoozed until a date. One row per household and
+    kind. A *handled* state holds for the signal as it was when it was handled (its date): when the
+    situation changes — a new planned end, a new placement — the signal has another date and is open
+    again. A *snoozed* signal is open again from `snoozed_until`. Changed through
+    figures.services; every change is in the audit history."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("open")
+        HANDLED = "handled", _("handled")
+        SNOOZED = "snoozed", _("snoozed")
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="signal_states", verbose_name=_("household")
+    )
+    kind = models.CharField(_("signal"), max_length=30)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    signal_date = models.DateField(_("signal date"), null=True, blank=True)
+    snoozed_until = models.DateField(_("snoozed until"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+
+    objects = SignalStateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signal state")
+        verbose_name_plural = _("signal states")
+        constraints = [
+            models.UniqueConstraint(fields=["household", "kind"], name="signalstate_one_per_household_kind"),
+            models.CheckConstraint(
+                condition=~Q(state="snoozed") | Q(snoozed_until__isnull=False),
+                name="signalstate_snoozed_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.household}: {self.state}"

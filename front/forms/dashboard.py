@@ -73,6 +73,21 @@ class SelectionForm(FallbackForm):
 
 class SignalFilterForm(SelectionForm):
     kind = forms.ChoiceField(label=gettext_lazy("Signal"), required=False)
+    state = forms.ChoiceField(
+        label=gettext_lazy("State"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Open")),
+            ("handled", gettext_lazy("Handled")),
+            ("snoozed", gettext_lazy("Snoozed")),
+            ("all", gettext_lazy("All")),
+        ],
+    )
+    ordering = forms.ChoiceField(
+        label=gettext_lazy("Sort by"),
+        required=False,
+        choices=[("", gettext_lazy("Date, oldest first")), ("-date", gettext_lazy("Date, newest first"))],
+    )
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
@@ -106,3 +121,30 @@ class MunicipalityListForm(FallbackForm):
 
     def clean_province(self):
         return self.cleaned_data.get("province") or None
+
+
+class SignalStateForm(forms.Form):
+    """What was done about a signal (a POST form, unlike the filters above)."""
+
+    action = forms.ChoiceField(
+        label=gettext_lazy("What happens with this signal?"),
+        choices=[
+            ("handled", gettext_lazy("Handled")),
+            ("snoozed", gettext_lazy("Snooze until a date")),
+            ("open", gettext_lazy("Open again")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("What was done or agreed. Required when handled."),
+    )
+    snoozed_until = forms.DateField(
+        label=gettext_lazy("Snoozed until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy("The signal is open again from this day."),
+    )

@@ -10,3 +10,9 @@ def filtered_page(request, filterset, *, per_page=PAGE_SIZE):
     number gives the first page, a page past the end the last one: never an error page."""
     paginator = Paginator(filterset.qs, per_page)
     return paginator.get_page(request.GET.get("page"))
+
+
+def posted(request):
+    """The POST data for a form, or None on GET: an empty POST binds the form too (and fails its
+    required fields with a message) instead of silently showing a blank form."""
+    return request.POST if request.method == "POST" else None

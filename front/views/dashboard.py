@@ -8,21 +8,39 @@ the number of municipalities (pinned in tests/front/test_dashboard.py).
 
 from operator import attrgetter
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
-from accounts.access import figures_view, personal_data_view
+from accesslog.log import log_access
+from accounts.access import figures_view, get_visible_or_404, personal_data_view
+from accounts.audit import record_history
 from figures import cache as figure_cache
 from figures import figures, signals
+from figures import services as signal_services
 from figures.charts import trend_chart
 from figures.selection import FIELDS, build_selection
-from front.forms.dashboard import SORT_FIELDS, MunicipalityListForm, SelectionForm, SignalFilterForm
+from front.forms.dashboard import (
+    SORT_FIELDS,
+    MunicipalityListForm,
+    SelectionForm,
+    SignalFilterForm,
+    SignalStateForm,
+)
+from front.views.common import posted
 from housing import scope
 from housing.models import IntentAgreement, Municipality, Region
+from residents.access import subjects_for_households
+from residents.models import Household, SignalState
+from residents.names import household_names
 
 SIGNALS_PER_PAGE = 50
 MUNICIPALITIES_PER_PAGE = 50
@@ -92,12 +110,31 @@ def signal_list(request):
     selection = _selection(request, personal=True, choose=("municipality",))
     form = SignalFilterForm(request.GET or None, selection=selection)
     kind = form.value("kind")
+    state = form.value("state", "")
+    states = SIGNAL_STATES.get(state, SIGNAL_STATES[""])
     found = signals.signal_query(
-        request.user, [kind] if kind else None, municipality_ids=selection.chosen_ids
+        request.user,
+        [kind] if kind else None,
+        municipality_ids=selection.chosen_ids,
+        states=states,
+        descending=form.value("ordering") == "-date",
     )
     # One query for the page's signals and the counts per kind: sorted and cut in SQL.
     page = found.page(request.GET.get("page"), SIGNALS_PER_PAGE)
-    _log_signals(request, page.object_list)
+    shown = list(page.object_list)
+    _log_signals(request, shown)
+    names = household_names({s.household_id for s in shown})
+    # Who handled or snoozed a signal, and why: one query, only when the page lists such signals.
+    details = {}
+    if any(s.state != signals.OPEN for s in shown):
+        for item in SignalState.objects.filter(
+            household_id__in={s.household_id for s in shown}
+        ).select_related("changed_by"):
+            details[(item.household_id, item.kind)] = item
+    rows = [
+        {"signal": s, "name": names.get(s.household_id, ""), "state": details.get((s.household_id, s.kind))}
+        for s in shown
+    ]
     by_kind = found.counts()
     return render(
         request,
@@ -106,9 +143,83 @@ def signal_list(request):
             "form": form,
             "form_messages": form.messages() if form.is_bound else [],
             "page_obj": page,
+            "rows": rows,
             "kind": kind,
+            "state": state,
             "kind_counts": [(k, signals.KIND_LABELS[k], by_kind.get(k, 0)) for k in signals.KINDS],
             "total": found.count(),
+            "list_address": request.get_full_path(),
+        },
+    )
+
+
+SIGNAL_STATES = {
+    "": (signals.OPEN,),
+    "handled": (signals.HANDLED,),
+    "snoozed": (signals.SNOOZED,),
+    "all": signals.STATES,
+}
+
+
+def _back_to_list(request):
+    """The signals list the user came from, with its filter and sort (only an address of this site)."""
+    address = request.POST.get("next") or request.GET.get("next") or ""
+    if address.startswith(reverse("signal_list")) and url_has_allowed_host_and_scheme(
+        address, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return address
+    return reverse("signal_list")
+
+
+@personal_data_view
+def signal_state(request, household_pk, kind):
+    """Handle a signal with a note, snooze it until a day, or open it again."""
+    household = get_visible_or_404(Household, request.user, request, pk=household_pk)
+    current = signals.signal_of(household, kind)
+    if current is None:
+        raise Http404
+    state = SignalState.objects.filter(household=household, kind=kind).first()
+    form = SignalStateForm(posted(request), initial={"action": "handled"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["action"] == "handled":
+                signal_services.handle_signal(
+                    household=household,
+                    kind=kind,
+                    signal_date=current.date,
+                    note=data["note"],
+                    user=request.user,
+                )
+            elif data["action"] == "snoozed":
+                signal_services.snooze_signal(
+                    household=household,
+                    kind=kind,
+                    until=data["snoozed_until"],
+                    note=data["note"],
+                    user=request.user,
+                )
+            else:
+                signal_services.reopen_signal(household=household, kind=kind, user=request.user)
+        except ValidationError as error:
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The signal has been saved: %(label)s.") % {"label": current.label})
+            return redirect(_back_to_list(request))
+    name = household_names([household.pk]).get(household.pk, "")
+    log_access(request, "view", subjects_for_households([household.pk]))
+    return render(
+        request,
+        "dashboard/signal_state.html",
+        {
+            "form": form,
+            "signal": current,
+            "household": household,
+            "household_name": name,
+            "state": state,
+            "history": record_history(state),
+            "next": _back_to_list(request),
         },
     )
 

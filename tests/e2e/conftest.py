@@ -282,9 +282,19 @@ def pages_for(demo, role):
         f"/buddies/{demo.buddy.pk}/",
         "/agreements/",
         f"/agreements/{demo.agreement.pk}/",
+        "/buddies/new/",
+        f"/buddies/{demo.buddy.pk}/edit/",
+        "/signals/?state=all&ordering=-date",
     ]
+    match = demo.buddy.matches.order_by("pk").first()
+    if match is not None:
+        pages += [f"/buddies/matches/{match.pk}/edit/"]
+        if match.end_date is None:
+            pages += [f"/buddies/matches/{match.pk}/end/"]
     if role == "pioneer":
         pages += [
+            "/agreements/new/",
+            f"/agreements/{demo.agreement.pk}/edit/",
             "/admin/",
             "/admin/housing/property/",
             "/admin/housing/property/add/",

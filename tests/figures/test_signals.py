@@ -118,7 +118,6 @@ def test_beyond_twelve_months_planned_until_the_plan_is_shortened(household, sta
         kind="har",
         start_date=dt.date(2026, 1, 10),
         planned_end=dt.date(2027, 3, 1),
-        extension_reason="Nareis duurt langer",
     )
     (signal,) = kinds_of(staff_groningen, BEYOND_MAXIMUM)
     assert signal.date == dt.date(2027, 1, 10)
@@ -153,10 +152,30 @@ def test_beyond_twelve_months_when_still_living_there(household, staff_groningen
 def test_beyond_maximum_in_sql_agrees_with_the_model(household, staff_groningen, start, end):
     resident = ResidentFactory(household=household, **insured())
     placement = PlacementFactory(
-        resident=resident, kind="har", start_date=start, planned_end=end, extension_reason="Nareis"
+        resident=resident, kind="har", start_date=start, planned_end=end, extension_reason=""
     )
     found = signals.open_signals(staff_groningen, [BEYOND_MAXIMUM], today=start)
     assert bool(found) == placement.exceeds_maximum()
+
+
+def test_beyond_twelve_months_goes_when_an_extension_reason_is_recorded(household, staff_groningen):
+    resident = ResidentFactory(household=household, **insured())
+    planned = PlacementFactory(
+        resident=resident, kind="har", start_date=dt.date(2026, 1, 10), planned_end=dt.date(2027, 3, 1)
+    )
+    still_there = PlacementFactory(
+        resident=ResidentFactory(household=household, **insured()),
+        kind="transit",
+        start_date=dt.date(2025, 10, 14),
+        planned_end=dt.date(2026, 4, 14),
+    )
+    assert kinds_of(staff_groningen, BEYOND_MAXIMUM)[0].count == 2
+    planned.extension_reason = "Nareis duurt langer"
+    planned.save()
+    assert kinds_of(staff_groningen, BEYOND_MAXIMUM)[0].count == 1
+    still_there.extension_reason = "Wacht op een woning in de eigen gemeente"
+    still_there.save()
+    assert kinds_of(staff_groningen, BEYOND_MAXIMUM) == []
 
 
 def test_reunification_pending_in_too_small_property(staff_groningen):
@@ -222,29 +241,31 @@ def test_signal_queries_do_not_grow_with_households(staff_groningen, django_asse
     staff_groningen = type(staff_groningen).objects.get(pk=staff_groningen.pk)
     signals.open_signals(staff_groningen, today=TODAY)  # warm the user's role and scope cache
     with django_assert_num_queries(1):  # every kind in one UNION ALL, sorted in SQL
-        assert len(signals.open_signals(staff_groningen, today=TODAY)) == 5
+        assert len(signals.open_signals(staff_groningen, today=TODAY)) == 4
     for _ in range(5):
         add_household()
     with django_assert_num_queries(1):
-        assert len(signals.open_signals(staff_groningen, today=TODAY)) == 30
-    with django_assert_num_queries(5):
-        assert sum(signals.signal_counts(staff_groningen, today=TODAY).values()) == 30
+        assert len(signals.open_signals(staff_groningen, today=TODAY)) == 24
+    with django_assert_num_queries(1):
+        assert sum(signals.signal_counts(staff_groningen, today=TODAY).values()) == 24
     with django_assert_num_queries(1):  # a page and the counts per kind together
         page = signals.signal_query(staff_groningen, today=TODAY).page(2, 20)
-        assert (len(page), page.paginator.count, page.paginator.num_pages) == (10, 30, 2)
+        assert (len(page), page.paginator.count, page.paginator.num_pages) == (4, 24, 2)
 
 
 # --- the SQL version (sorted, cut and counted in the database) against the old list -------------
 
 
-def _placed(household, *, start, kind="har", planned_end=None, prop=None, residents=1, **resident):
+def _placed(
+    household, *, start, kind="har", planned_end=None, prop=None, residents=1, extension_reason="", **resident
+):
     for _ in range(residents):
         PlacementFactory(
             resident=ResidentFactory(household=household, **resident),
             kind=kind,
             start_date=start,
             planned_end=planned_end,
-            extension_reason="Nareis" if kind != "permanent" else "",
+            extension_reason=extension_reason,
             **({"property": prop} if prop else {}),
         )
     return household

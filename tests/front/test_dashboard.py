@@ -24,7 +24,7 @@ from tests.factories import (
 
 # Budgets pinned from measurement (see the final report); they must not grow with the data.
 DASHBOARD_QUERIES = 21  # 20 to compute the figures + 1 for the data version (figure_cache)
-SIGNALS_QUERIES = 7  # session, user, role, scope, municipalities, signals page + counts (1), log
+SIGNALS_QUERIES = 8  # session, user, role, scope, municipalities, signals page + counts (1), names, log
 MUNICIPALITY_LIST_QUERIES = 9  # incl. the data version (figure_cache)
 MUNICIPALITY_DETAIL_QUERIES = 14
 REGION_QUERIES = 8
