@@ -9,7 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -215,6 +215,15 @@ def households_due_for_anonymisation(*, today=None):
     )
 
 
+def _announce_scrubbing(model):
+    """Tell the audit history's trigger (PostgreSQL) that this transaction scrubs personal values:
+    the one change it lets through (accounts migration 0002). Ends with the transaction."""
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL thuisgevers.scrubbing = 'on'")
+
+
 def _scrub_history(model, objects, label_of):
     """Remove personal values from the audit history of `objects`: django-auditlog entries (changes,
     text, serialised copy, representation) and the admin's own log (representation)."""
@@ -224,6 +233,7 @@ def _scrub_history(model, objects, label_of):
     if apps.is_installed("auditlog"):
         LogEntry = apps.get_model("auditlog", "LogEntry")
         entries = LogEntry.objects.filter(content_type=content_type, object_pk__in=labels)
+        _announce_scrubbing(LogEntry)
         for entry in entries.iterator():
             changes = entry.changes if isinstance(entry.changes, dict) else {}
             for field in PERSONAL_FIELDS:

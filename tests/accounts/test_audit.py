@@ -4,6 +4,7 @@ with its actor, and pioneers read only the history of their own scope in the adm
 import pytest
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -137,3 +138,29 @@ def test_nobody_deletes_history_in_the_admin():
     assert client.post(url, {"post": "yes"}).status_code == 403
     assert LogEntry.objects.filter(pk=entry.pk).exists()
     assert Household.objects.filter(pk=household.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+def test_the_database_refuses_changing_or_deleting_audit_history_but_lets_a_user_go():
+    from auditlog.models import LogEntry
+    from django.db import DatabaseError, transaction
+
+    from tests.factories import ResidentFactory, UserFactory
+
+    resident = ResidentFactory()
+    assert LogEntry.objects.get_for_object(resident).exists()
+    for sql in ("UPDATE auditlog_logentry SET changes_text = 'x'", "DELETE FROM auditlog_logentry"):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as c,
+        ):
+            c.execute(sql)
+    actor = UserFactory()
+    entry = LogEntry.objects.log_create(
+        resident, action=LogEntry.Action.UPDATE, changes={"x": [1, 2]}, actor=actor
+    )
+    actor.delete()  # Django nulls the actor of their entries: the one update let through
+    entry.refresh_from_db()
+    assert entry.actor_id is None
