@@ -10,3 +10,21 @@ def filtered_page(request, filterset, *, per_page=PAGE_SIZE):
     number gives the first page, a page past the end the last one: never an error page."""
     paginator = Paginator(filterset.qs, per_page)
     return paginator.get_page(request.GET.get("page"))
+
+
+def safe_next(request, default):
+    """The `next` address of the request (query string or form) when it stays on this site, else
+    `default`: where "Cancel" and a saved form go back to."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def error_messages(error):
+    """The Dutch messages of a ValidationError (a list, a dict of fields or one message)."""
+    return error.messages if hasattr(error, "messages") else [str(error)]
