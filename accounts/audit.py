@@ -24,7 +24,8 @@ def audited_models():
 
     return [
         (Household, {}),
-        (Resident, {}),
+        # search_text is the name again, normalised: kept out so no history repeats it.
+        (Resident, {"exclude_fields": ["search_text"]}),
         (Placement, {}),
         (Property, {}),
         (IntentAgreement, {"m2m_fields": {"partners"}}),
@@ -77,17 +78,23 @@ class AuditlogMiddleware(_AuditlogMiddleware):
         return client_address(request)
 
 
-def record_history(*records, limit=50):
-    """The audit entries of `records` (model instances the page already found through their scope),
-    newest first, with their actors: the history an edit page shows under its form."""
-    condition = Q(pk__in=[])
-    for record in records:
-        if record is None or record.pk is None:
-            continue
-        content_type = ContentType.objects.get_for_model(record.__class__)
-        condition |= Q(content_type=content_type, object_id=record.pk)
+HISTORY_LIMIT = 50
+
+
+def history_of(*objects, limit=HISTORY_LIMIT):
+    """The newest audit entries of `objects` (model instances, any mix of models), with their actor:
+    what an edit page shows under its form. The caller has already checked the user may see them."""
     from auditlog.models import LogEntry
 
+    condition = Q(pk__in=[])
+    by_model = {}
+    for obj in objects:
+        if obj is not None and obj.pk is not None:
+            by_model.setdefault(type(obj), []).append(obj.pk)
+    for model, pks in by_model.items():
+        condition |= Q(
+            content_type=ContentType.objects.get_for_model(model), object_pk__in=[str(pk) for pk in pks]
+        )
     return list(
         LogEntry.objects.filter(condition)
         .select_related("actor", "content_type")

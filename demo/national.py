@@ -36,6 +36,7 @@ from figures import cache as figure_cache
 from housing.models import IntentAgreement, Municipality, Organisation, Property, Quota, Region
 from housing.periods import Period
 from residents.models import REFERENCE_ALPHABET, Household, Placement, Resident, add_months
+from residents.search import name_key
 
 SIZES = {
     "properties": 10_000,
@@ -414,13 +415,15 @@ def _households(loader, municipalities, weights, organisations, sizes, first_day
         for _i in range(size):
             insurance = rng.choices(["insured", "applied", "none", "unknown"], weights=[70, 12, 8, 10])[0]
             has_gp = rng.random() < 0.8
+            reference, v_number = _reference("BW", rng, taken_refs), _v_number(rng, taken_v)
+            given_name = rng.choice(GIVEN_NAMES)
             resident_rows.append(
                 (
                     resident_pk,
                     household_pk,
-                    _reference("BW", rng, taken_refs),
-                    _v_number(rng, taken_v),
-                    rng.choice(GIVEN_NAMES),
+                    reference,
+                    v_number,
+                    given_name,
                     family_name,
                     _random_day(dt.date(1960, 1, 1), dt.date(2024, 1, 1), rng),
                     rng.choice(NATIONALITIES),
@@ -429,6 +432,7 @@ def _households(loader, municipalities, weights, organisations, sizes, first_day
                     permit + dt.timedelta(days=rng.randrange(10, 60)) if has_gp else None,
                     insurance,
                     permit + dt.timedelta(days=rng.randrange(5, 90)) if insurance == "insured" else None,
+                    name_key(given_name, family_name),
                 )
             )
             members.append(resident_pk)
@@ -450,7 +454,7 @@ def _households(loader, municipalities, weights, organisations, sizes, first_day
         [
             "id", "household_id", "reference", "v_number", "given_name", "family_name", "birth_date",
             "nationality", "permit_date", "gp_practice", "gp_registered_on", "health_insurance",
-            "insured_since",
+            "insured_since", "search_text",
         ],
         resident_rows,
     )  # fmt: skip

@@ -8,12 +8,13 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from housing import scope
 from housing.models import Municipality, Organisation, Property
 from housing.periods import active_on
+from residents import search
 from residents.validators import V_NUMBER_REGEX, validate_v_number
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
@@ -174,6 +175,74 @@ class ResidentQuerySet(models.QuerySet):
             return self
         return self.filter(household__in=Household.objects.visible_to(user))
 
+    # SQLite has no trigram index: its misspelling fallback compares at most this many names in Python.
+    FUZZY_CANDIDATES = 5000
+    FUZZY_RATIO = 0.75
+
+    def search(self, text):
+        """Residents matching a typed search (see residents/search.py for how it is read): every
+        part must match — V-number exactly, reference (of the resident or the household) exactly,
+        birth date exactly, and the name words.
+
+        Names are matched without accents or case on `search_text`. On PostgreSQL a name also
+        matches when it is misspelt: pg_trgm's word similarity (`%>`, threshold 0.6) over a GIN
+        trigram index, best match first. On SQLite every word must occur in the name; when no name
+        does, each word may instead be close to a word of the name (difflib ratio ≥ 0.75, over at
+        most FUZZY_CANDIDATES residents) — the same idea, without an index.
+        """
+        query = search.parse(text) if isinstance(text, str) else text
+        if not query:
+            return self.none()
+        qs = self
+        if query.v_numbers:
+            qs = qs.filter(v_number__in=query.v_numbers)
+        if query.references:
+            qs = qs.filter(Q(reference__in=query.references) | Q(household__reference__in=query.references))
+        if query.birth_dates:
+            qs = qs.filter(birth_date__in=query.birth_dates)
+        if not query.words:
+            return qs.order_by("family_name", "given_name", "pk")
+        contains = Q()
+        for word in query.words:
+            contains &= Q(search_text__contains=word)
+        if _is_postgresql(qs.db):
+            from django.contrib.postgres.search import TrigramWordSimilarity
+
+            return (
+                qs.filter(contains | Q(search_text__trigram_word_similar=query.name))
+                .annotate(similarity=TrigramWordSimilarity(Value(query.name), "search_text"))
+                .order_by("-similarity", "family_name", "given_name", "pk")
+            )
+        exact = qs.filter(contains)
+        if exact.exists():
+            return exact.order_by("family_name", "given_name", "pk")
+        return qs.filter(pk__in=self._close_names(qs, query.words)).order_by(
+            "family_name", "given_name", "pk"
+        )
+
+    def _close_names(self, qs, words):
+        import difflib
+
+        found = []
+        candidates = qs.order_by().values_list("pk", "search_text")[: self.FUZZY_CANDIDATES]
+        for pk, text in candidates:
+            name_words = text.split()
+            if all(
+                any(
+                    difflib.SequenceMatcher(None, word, other).ratio() >= self.FUZZY_RATIO
+                    for other in name_words
+                )
+                for word in words
+            ):
+                found.append(pk)
+        return found
+
+
+def _is_postgresql(alias):
+    from django.db import connections
+
+    return connections[alias].vendor == "postgresql"
+
 
 class Resident(models.Model):
     class Insurance(models.TextChoices):
@@ -208,6 +277,9 @@ class Resident(models.Model):
         _("health insurance"), max_length=10, choices=Insurance.choices, default=Insurance.UNKNOWN
     )
     insured_since = models.DateField(_("insured since"), null=True, blank=True)
+    # The name without accents or case (residents/search.py), kept on every save: what the search
+    # in the page header matches, with a trigram index on PostgreSQL (migration 0004).
+    search_text = models.CharField(max_length=200, blank=True, editable=False, default="")
 
     objects = ResidentQuerySet.as_manager()
 
@@ -221,9 +293,17 @@ class Resident(models.Model):
                 name="resident_v_number_format",
             ),
         ]
+        indexes = [models.Index(fields=["birth_date"], name="resident_birth_date")]
 
     def __str__(self):
         return f"{self.given_name} {self.family_name}".strip() or self.reference
+
+    def save(self, *args, **kwargs):
+        self.search_text = search.name_key(self.given_name, self.family_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"given_name", "family_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def has_gp(self):
@@ -353,12 +433,31 @@ class Placement(models.Model):
             )
         if self.resident_id and self.start_date and not errors:
             others = Placement.objects.filter(resident_id=self.resident_id).exclude(pk=self.pk)
-            if others.overlapping(self.start_date, self.end_date).exists():
-                errors["start_date"] = _(
-                    "This resident already has another placement in this period. End that one first."
-                )
+            clash = others.overlapping(self.start_date, self.end_date).select_related("property").first()
+            if clash is not None:
+                errors["start_date"] = clash.overlap_message(self.resident)
         if errors:
             raise ValidationError(errors)
+
+    def overlap_message(self, resident):
+        """Why another placement of `resident` cannot overlap this one, naming both."""
+        values = {
+            "resident": f"{resident} ({resident.reference})",
+            "property": self.property.name,
+            "start": self.start_date.strftime("%d-%m-%Y"),
+        }
+        if self.end_date is None:
+            return (
+                _(
+                    "%(resident)s already lives in %(property)s from %(start)s, without an end date. "
+                    "End that placement first, or let the new one start on its planned end."
+                )
+                % values
+            )
+        return _(
+            "%(resident)s already lives in %(property)s from %(start)s until %(end)s, which overlaps "
+            "this period."
+        ) % {**values, "end": self.end_date.strftime("%d-%m-%Y")}
 
 
 def add_months(day, months):

@@ -85,6 +85,46 @@ def save_property(*, property):
     return property
 
 
+class Placed(list):
+    """The new placements, with `ended`: the current placements the move ended on the start day."""
+
+    ended = ()
+
+
+def _outflow_into(household, property, kind):
+    """The outflow of a placement that ends because its resident moves into `property`."""
+    if kind != Placement.Kind.PERMANENT:
+        return Placement.Outflow.OTHER
+    if property.municipality_id == household.municipality_id:
+        return Placement.Outflow.PERMANENT_HERE
+    return Placement.Outflow.OTHER_MUNICIPALITY
+
+
+def _lock_residents(resident_ids):
+    list(Resident.objects.select_for_update().filter(pk__in=resident_ids).order_by("pk").values_list("pk"))
+
+
+def _current_placements(resident_ids, day, *, move):
+    """The placements a new placement from `day` follows on, locked. A move ends every placement
+    still running on `day`; an ordinary placement only those without an end whose planned end is
+    `day` or earlier — the next home planned ahead, starting where the current stay ends."""
+    placements = Placement.objects.select_for_update().filter(
+        resident_id__in=resident_ids, start_date__lt=day
+    )
+    if move:
+        placements = placements.filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
+    else:
+        placements = placements.filter(end_date__isnull=True, planned_end__isnull=False, planned_end__lte=day)
+    return list(placements.select_related("resident", "property").order_by("resident_id", "start_date"))
+
+
+def _overlap_error(resident):
+    return ValidationError(
+        _("%(resident)s already has another placement in this period.")
+        % {"resident": f"{resident} ({resident.reference})"}
+    )
+
+
 @transaction.atomic
 def place_household(
     *,
@@ -97,9 +137,17 @@ def place_household(
     extension_reason="",
     end_date=None,
     outflow="",
+    move=False,
+    previous_outflow="",
 ):
     """Place the residents of a household (default: all) into a property from `start_date` on
     (until `end_date` with its `outflow`, when a past placement is recorded afterwards).
+
+    A resident's current placement without an end whose planned end is `start_date` or earlier
+    ends on `start_date` (the next home planned ahead): the new placement follows on, no overlap.
+    With `move` every placement still running on `start_date` ends that day (moving the household
+    to its next home on a chosen day). Ended placements get `previous_outflow`, by default derived
+    from the new kind and place; they are returned as `.ended` of the result.
 
     Locks the property row so two users placing at the same moment cannot exceed its capacity
     (on SQLite the IMMEDIATE transaction mode serialises writers instead). Raises ValidationError
@@ -116,9 +164,17 @@ def place_household(
     # on each other in a circle): placing one resident into two properties at once then serialises
     # here, and the overlap check below sees the other placement instead of racing past it.
     resident_ids = sorted(r.pk for r in residents)
-    list(Resident.objects.select_for_update().filter(pk__in=resident_ids).order_by("pk").values_list("pk"))
+    _lock_residents(resident_ids)
     if planned_end is None:
         planned_end = Placement.default_planned_end(kind, start_date)
+
+    ended = []
+    for current in _current_placements(resident_ids, start_date, move=move):
+        current.end_date = start_date
+        current.outflow = previous_outflow or _outflow_into(household, locked, kind)
+        current.full_clean()
+        current.save(update_fields=["end_date", "outflow"])
+        ended.append(current)
 
     validate_capacity(property=locked, day=start_date, needed=len(residents))
 
@@ -137,44 +193,137 @@ def place_household(
         placement.full_clean()
         placements.append(placement)
     try:
-        for placement in placements:
-            placement.save()
+        with transaction.atomic():
+            for placement in placements:
+                placement.save()
     except IntegrityError as exc:  # the PostgreSQL exclusion constraint, when a race slipped past clean()
         raise ValidationError(
             _("A resident of this household already has another placement in this period.")
         ) from exc
-    return placements
+    result = Placed(placements)
+    result.ended = ended
+    return result
+
+
+def move_household(*, household, property, kind, day, planned_end=None, extension_reason="", outflow=""):
+    """Move the whole household to its next home on `day`: every placement still running that day
+    ends on it and the new ones start on it, in one transaction (place_household with `move`)."""
+    return place_household(
+        household=household,
+        property=property,
+        kind=kind,
+        start_date=day,
+        planned_end=planned_end,
+        extension_reason=extension_reason,
+        move=True,
+        previous_outflow=outflow,
+    )
+
+
+def _already_ended(placement):
+    return ValidationError(
+        _(
+            "The placement of %(resident)s already ends on %(date)s. Change that date on the "
+            "placement's edit page."
+        )
+        % {"resident": placement.resident, "date": placement.end_date.strftime("%d-%m-%Y")},
+        code="already_ended",
+    )
 
 
 @transaction.atomic
 def end_placement(*, placement, end_date, outflow, extension_reason=None):
-    """End a placement on its move-out day with the outflow that followed."""
-    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    """End a placement on its move-out day with the outflow that followed. A placement that already
+    has an end date is refused (code "already_ended"): a second submit of the same form must not
+    overwrite it; a correction goes through change_placement."""
+    placement = Placement.objects.select_for_update().select_related("resident").get(pk=placement.pk)
+    if placement.end_date is not None:
+        raise _already_ended(placement)
     placement.end_date = end_date
     placement.outflow = outflow
-    if extension_reason is not None:
+    if extension_reason:
         placement.extension_reason = extension_reason
     placement.full_clean()
     placement.save(update_fields=["end_date", "outflow", "extension_reason"])
     return placement
 
 
+def _open_placements(household):
+    """The household's placements without an end date, locked (residents first, in id order)."""
+    _lock_residents(sorted(household.residents.values_list("pk", flat=True)))
+    return list(
+        Placement.objects.select_for_update()
+        .filter(resident__household=household, end_date__isnull=True)
+        .select_related("resident", "property")
+        .order_by("resident_id", "start_date")
+    )
+
+
+@transaction.atomic
+def end_household(*, household, end_date, outflow, extension_reason=""):
+    """End every placement of the household that has no end date yet on one move-out day.
+
+    Placements that already have an end date are left as they are (never overwritten). A
+    placement that only starts on or after `end_date` (a next home planned ahead) is refused with
+    its resident named: it would have to be changed first. Nothing is saved when one fails."""
+    placements = _open_placements(household)
+    if not placements:
+        raise ValidationError(_("This household has no placement without an end date: nothing to end."))
+    for placement in placements:
+        if placement.start_date >= end_date:
+            raise ValidationError(
+                _("The placement of %(resident)s in %(property)s only starts on %(start)s; change it first.")
+                % {
+                    "resident": placement.resident,
+                    "property": placement.property.name,
+                    "start": placement.start_date.strftime("%d-%m-%Y"),
+                }
+            )
+        placement.end_date = end_date
+        placement.outflow = outflow
+        if extension_reason:
+            placement.extension_reason = extension_reason
+        placement.full_clean()
+        placement.save(update_fields=["end_date", "outflow", "extension_reason"])
+    return placements
+
+
+@transaction.atomic
+def extend_household(*, household, planned_end, extension_reason=""):
+    """Give every temporary placement of the household without an end date a new planned end.
+    Beyond 12 months the extension reason is required (Placement.clean); an empty reason keeps the
+    one recorded before."""
+    placements = [p for p in _open_placements(household) if p.is_temporary]
+    if not placements:
+        raise ValidationError(_("This household has no current temporary placement to extend."))
+    for placement in placements:
+        placement.planned_end = planned_end
+        if extension_reason:
+            placement.extension_reason = extension_reason
+        placement.full_clean()
+        placement.save(update_fields=["planned_end", "extension_reason"])
+    return placements
+
+
 @transaction.atomic
 def change_placement(*, placement):
-    """Save changes to a placement other than ending it (end_placement): moving it to another
-    property or start date takes that property's row lock and the capacity rule, leaving the
+    """Save changes to a placement: a correction of its property, kind, dates, outflow or reason.
+    A new property, start or end takes that property's row lock and the capacity rule, leaving the
     placement itself out of the count."""
     stored = Placement.objects.select_for_update().get(pk=placement.pk)
     locked = _lock_property(placement.property)
-    if (placement.property_id, placement.start_date) != (stored.property_id, stored.start_date):
+    moved = (placement.property_id, placement.start_date) != (stored.property_id, stored.start_date)
+    longer = stored.end_date is not None and (
+        placement.end_date is None or placement.end_date > stored.end_date
+    )
+    if moved or longer:
         validate_capacity(property=locked, day=placement.start_date, needed=1, exclude=placement.pk)
     placement.full_clean()
     try:
-        placement.save()
+        with transaction.atomic():
+            placement.save()
     except IntegrityError as exc:  # the PostgreSQL exclusion constraint, when a race slipped past clean()
-        raise ValidationError(
-            _("This resident already has another placement in this period. End that one first.")
-        ) from exc
+        raise _overlap_error(placement.resident) from exc
     return placement
 
 
@@ -275,3 +424,68 @@ def anonymise_household(*, household):
     # Scrub after saving: the anonymising save itself wrote the old values into a new audit entry.
     _scrub_history(Resident, residents, lambda r: r.reference)
     return household
+
+
+# --- Residents of a household: added after family reunification, removed when entered by mistake ---
+
+
+@transaction.atomic
+def add_resident(*, household, resident, arrived_on=None, join_current=False):
+    """Add a resident to an existing household (a family member who arrived through family
+    reunification). With `arrived_on` the household's reunification arrival is recorded when it was
+    still open. With `join_current` the resident joins the household's current placement from
+    `arrived_on`: same property, kind and planned end, under the capacity rule."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    resident.household = household
+    resident.full_clean()
+    resident.save()
+    if arrived_on and household.reunification_expected_members and household.reunification_arrived_on is None:
+        household.reunification_arrived_on = arrived_on
+        household.full_clean()
+        household.save(update_fields=["reunification_arrived_on"])
+    placements = []
+    if join_current:
+        day = arrived_on or timezone.localdate()
+        current = (
+            Placement.objects.filter(resident__household=household)
+            .exclude(resident=resident)
+            .active_on(day)
+            .select_related("property")
+            .order_by("-start_date", "pk")
+            .first()
+        )
+        if current is None:
+            raise ValidationError(
+                _("The household has no placement on %(date)s to join.") % {"date": day.strftime("%d-%m-%Y")}
+            )
+        placements = place_household(
+            household=household,
+            property=current.property,
+            kind=current.kind,
+            start_date=day,
+            planned_end=current.planned_end if current.planned_end and current.planned_end > day else None,
+            residents=[resident],
+            extension_reason=current.extension_reason,
+        )
+    return resident, placements
+
+
+@transaction.atomic
+def remove_resident(*, resident):
+    """Remove a resident entered by mistake. Only a resident who was never placed can go (decided:
+    placements are the evidence of SPEC §1 and keep their resident; a resident who moved out is
+    ended, not removed), and never the last one of a household. The audit history keeps the
+    deletion with who and when."""
+    resident = Resident.objects.select_for_update().select_related("household").get(pk=resident.pk)
+    if resident.placements.exists():
+        raise ValidationError(
+            _(
+                "%(resident)s has placements and stays on record; end the placement instead of "
+                "removing the resident."
+            )
+            % {"resident": resident}
+        )
+    if not resident.household.residents.exclude(pk=resident.pk).exists():
+        raise ValidationError(_("A household keeps at least one resident; this is the last one."))
+    resident.delete()
+    return resident

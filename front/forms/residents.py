@@ -5,8 +5,10 @@ import functools
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from front.forms.housing import DateInput
 from front.widgets import FastSelect
@@ -37,6 +39,10 @@ class HouseholdForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         municipalities = Municipality.objects.visible_to(user, personal=True)
         self.fields["municipality"].queryset = municipalities.active()
+        if not self.is_bound and self.instance.pk is None and "municipality" not in self.initial:
+            only = list(municipalities.active().values_list("pk", flat=True)[:2])
+            if len(only) == 1:  # one municipality in scope: nothing to choose
+                self.initial["municipality"] = only[0]
         self.fields["support_organisation"].queryset = Organisation.objects.filter(
             kind__in=[
                 Organisation.Kind.VLUCHTELINGENWERK,
@@ -176,21 +182,33 @@ class PlacementForm(forms.Form):
         self.fields["property"].queryset = (
             Property.objects.visible_to(user).open().select_related("municipality")
         )
-        self.fields["property"].label_from_instance = lambda p: (
-            f"{p.name} ({p.municipality.name}, {p.capacity})"
-        )
+        self.fields["property"].label_from_instance = self._property_label
         self._limit_choices()
 
-    def _chosen(self, name):
+    @staticmethod
+    def _property_label(prop):
+        free = getattr(prop, "free_now", None)
+        if free is None:
+            return f"{prop.name} ({prop.municipality.name})"
+        return _("%(name)s (%(municipality)s, %(free)s of %(capacity)s places free)") % {
+            "name": prop.name,
+            "municipality": prop.municipality.name,
+            "free": max(free, 0),
+            "capacity": prop.capacity,
+        }
+
+    def _chosen(self, name, queryset=None):
         value = self[name].value()
         value = str(value).strip() if value is not None else ""
         if not value.isdigit():
             return None
-        return self.fields[name].queryset.filter(pk=int(value)).first()
+        queryset = self.fields[name].queryset if queryset is None else queryset
+        return queryset.filter(pk=int(value)).first()
 
     def _limit_choices(self):
         household_field = self.fields["household"]
-        household = self._chosen("household")
+        with_size = self.fields["household"].queryset.annotate(size=models.Count("residents"))
+        household = self._chosen("household", with_size)
         if household is None:
             household_field.widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
             household_field.help_text = _(
@@ -198,6 +216,15 @@ class PlacementForm(forms.Form):
             )
         else:
             household_field.widget = FastSelect(choices=[(household.pk, household.reference)])
+            size = household.size
+            household_field.help_text = ngettext_lazy(
+                "%(count)s person: every resident of the household is placed.",
+                "%(count)s persons: every resident of the household is placed together.",
+                size,
+            ) % {"count": size}
+            self.household_size = size
+        # BoundField copies the help text when it is first built (by _chosen above): build it again.
+        self._bound_fields_cache.pop("household", None)
         # A callable: the list is built only when the form is shown, not for a submission that goes
         # through (for a superuser at national scale that list takes ~200 ms). Cached, because
         # rendering a <select> reads the choices twice (the `required` check and the options).
@@ -206,7 +233,7 @@ class PlacementForm(forms.Form):
     def _property_choices(self):
         property_field = self.fields["property"]
         with_room = property_field.queryset.with_occupancy(timezone.localdate()).filter(free_now__gt=0)
-        chosen = self._chosen("property")
+        chosen = self._chosen("property", property_field.queryset.with_occupancy(timezone.localdate()))
         options = list(with_room.order_by("name", "pk"))
         if chosen is not None and chosen.pk not in {p.pk for p in options}:
             options.insert(0, chosen)
@@ -227,3 +254,128 @@ class EndPlacementForm(forms.Form):
         label=_("Move-out date"), widget=DateInput(), help_text=_("The day itself no longer counts.")
     )
     outflow = forms.ChoiceField(label=_("Outflow"), choices=[("", _("Choose…")), *Placement.Outflow.choices])
+    extension_reason = forms.CharField(
+        label=_("Extension reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed when a temporary placement lasts longer than 12 months."),
+    )
+
+
+class ExtendForm(forms.Form):
+    """A new planned end for the household's temporary placements, with the reason (SPEC §5)."""
+
+    planned_end = forms.DateField(label=_("New planned end"), widget=DateInput())
+    extension_reason = forms.CharField(
+        label=_("Extension reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Needed beyond 12 months after the start, for example: waiting for family reunification. "
+            "Empty keeps the reason recorded before."
+        ),
+    )
+
+
+class MoveForm(forms.Form):
+    """The household's next home from a chosen day: its current placements end that day."""
+
+    property = forms.ModelChoiceField(
+        queryset=Property.objects.none(), label=_("Next property"), widget=FastSelect
+    )
+    kind = forms.ChoiceField(
+        choices=Placement.Kind.choices, label=_("Kind of placement"), initial=Placement.Kind.PERMANENT
+    )
+    day = forms.DateField(
+        label=_("Moving day"),
+        widget=DateInput(),
+        help_text=_("The current placements end on this day and the new ones start on it."),
+    )
+    planned_end = forms.DateField(
+        label=_("Planned end"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Empty: six months after the start for HAR and transit housing."),
+    )
+    outflow = forms.ChoiceField(
+        label=_("Outflow of the current placements"),
+        required=False,
+        choices=[("", _("Derived from the next home")), *Placement.Outflow.choices],
+        help_text=_("Empty: a permanent home in the household's municipality or another one."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        properties = Property.objects.visible_to(user).open().select_related("municipality")
+        self.fields["property"].queryset = properties
+        self.fields["property"].label_from_instance = PlacementForm._property_label
+        self.fields["property"].widget.choices = functools.cache(self._choices)
+
+    def _choices(self):
+        field = self.fields["property"]
+        options = field.queryset.with_occupancy(timezone.localdate()).order_by("name", "pk")
+        return [("", field.empty_label)] + [(p.pk, field.label_from_instance(p)) for p in options]
+
+    def clean(self):
+        data = super().clean()
+        day, planned_end = data.get("day"), data.get("planned_end")
+        if day and planned_end and planned_end <= day:
+            self.add_error("planned_end", _("The planned end date must be after the start date."))
+        return data
+
+
+class PlacementEditForm(forms.ModelForm):
+    """Corrections to one placement; saved through residents.services.change_placement."""
+
+    class Meta:
+        model = Placement
+        fields = ["kind", "start_date", "planned_end", "end_date", "outflow", "extension_reason"]
+        widgets = {
+            "start_date": DateInput(),
+            "planned_end": DateInput(),
+            "end_date": DateInput(),
+            "extension_reason": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("end_date") and not data.get("outflow"):
+            self.add_error("outflow", _("Choose the outflow that goes with the end date."))
+        if data.get("outflow") and not data.get("end_date"):
+            self.add_error("end_date", _("An outflow needs the end date it followed."))
+        return data
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=100,
+        help_text=_("Name, V-number, reference (HH-… or BW-…) or birth date (dd-mm-jjjj)."),
+    )
+
+
+class AddResidentForm(ResidentForm):
+    """A resident added to an existing household, usually after family reunification."""
+
+    arrived_on = forms.DateField(
+        label=_("Arrived on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("For family reunification: recorded as the household's arrival date when still open."),
+    )
+    join_current = forms.BooleanField(
+        label=_("Join the household's current placement from the arrival date"),
+        required=False,
+        initial=True,
+    )
+
+    class Meta(ResidentForm.Meta):
+        pass
+
+    def clean(self):
+        data = super().clean()
+        if data.get("join_current") and not data.get("arrived_on"):
+            self.add_error(
+                "arrived_on", _("Enter the arrival date from which the resident joins the placement.")
+            )
+        return data

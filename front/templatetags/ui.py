@@ -14,7 +14,8 @@ register = template.Library()
 def user_sees_personal_data(context):
     """Whether the navigation shows the sections with personal data (staff, pioneers, superusers)."""
     request = context.get("request")
-    return bool(request and scope.sees_personal_data(request.user))
+    user = getattr(request, "user", None)  # error pages may render before authentication ran
+    return bool(user is not None and scope.sees_personal_data(user))
 
 
 @register.simple_tag(takes_context=True)
@@ -27,7 +28,10 @@ def user_has_role(context):
 def nav_current(context, *prefixes):
     """` aria-current="page"` on the navigation link of the section the current page belongs to."""
     request = context.get("request")
-    if request and any(request.path.startswith(prefix) for prefix in prefixes):
+    # A page shown at another section's address (an error on a form posted elsewhere) names its
+    # own section with `nav_section`, e.g. "/households/".
+    path = context.get("nav_section") or (request.path if request else "")
+    if path and any(path.startswith(prefix) for prefix in prefixes):
         return mark_safe(' aria-current="page"')  # noqa: S308 - a constant
     return ""
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import get_visible_or_404, personal_data_view, pioneer_view
-from accounts.audit import record_history
+from accounts.audit import history_of
 from figures import figures
 from front.filters.housing import AgreementFilter
 from front.forms.agreements import ActivityForm, AgreementForm, AgreementStepForm
@@ -78,7 +78,7 @@ def _detail(request, agreement, *, step_form=None, activity_form=None):
             or (AgreementStepForm(agreement=agreement) if agreement.next_statuses() else None),
             "activity_form": activity_form
             or ActivityForm(agreement=agreement, user=request.user, initial={"date": timezone.localdate()}),
-            "history": record_history(agreement, *activities),
+            "history": history_of(agreement, *activities),
         }
     return render(request, "agreements/detail.html", context)
 
@@ -105,7 +105,7 @@ def agreement_edit(request, pk):
             "form": form,
             "agreement": agreement,
             "agreement_title": title,
-            "history": record_history(agreement),
+            "history": history_of(agreement),
         },
     )
 
@@ -180,5 +180,5 @@ def activity_edit(request, pk):
     return render(
         request,
         "agreements/activity_form.html",
-        {"form": form, "activity": activity, "agreement": agreement, "history": record_history(activity)},
+        {"form": form, "activity": activity, "agreement": agreement, "history": history_of(activity)},
     )

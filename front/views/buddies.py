@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accesslog.log import log_access
 from accounts.access import get_visible_or_404, personal_data_view
-from accounts.audit import record_history
+from accounts.audit import history_of
 from buddies import services
 from buddies.models import Buddy, BuddyMatch
 from front.filters.buddies import BuddyFilter
@@ -73,7 +73,7 @@ def buddy_detail(request, pk):
     return render(
         request,
         "buddies/detail.html",
-        {"buddy": buddy, "matches": matches, "today": today, "history": record_history(buddy)},
+        {"buddy": buddy, "matches": matches, "today": today, "history": history_of(buddy)},
     )
 
 
@@ -105,7 +105,7 @@ def buddy_edit(request, pk):
     return render(
         request,
         "buddies/form.html",
-        {"form": form, "buddy": buddy, "buddy_name": name, "history": record_history(buddy)},
+        {"form": form, "buddy": buddy, "buddy_name": name, "history": history_of(buddy)},
     )
 
 
@@ -193,5 +193,5 @@ def match_edit(request, pk):
     return render(
         request,
         "buddies/match_edit.html",
-        {"form": form, "match": match, "household_label": label, "history": record_history(match)},
+        {"form": form, "match": match, "household_label": label, "history": history_of(match)},
     )

@@ -16,3 +16,21 @@ def posted(request):
     """The POST data for a form, or None on GET: an empty POST binds the form too (and fails its
     required fields with a message) instead of silently showing a blank form."""
     return request.POST if request.method == "POST" else None
+
+
+def safe_next(request, default):
+    """The `next` address of the request (query string or form) when it stays on this site, else
+    `default`: where "Cancel" and a saved form go back to."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def error_messages(error):
+    """The Dutch messages of a ValidationError (a list, a dict of fields or one message)."""
+    return error.messages if hasattr(error, "messages") else [str(error)]

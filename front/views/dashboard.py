@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accesslog.log import log_access
 from accounts.access import figures_view, get_visible_or_404, personal_data_view
-from accounts.audit import record_history
+from accounts.audit import history_of
 from figures import cache as figure_cache
 from figures import figures, signals
 from figures import services as signal_services
@@ -218,7 +218,7 @@ def signal_state(request, household_pk, kind):
             "household": household,
             "household_name": name,
             "state": state,
-            "history": record_history(state),
+            "history": history_of(state),
             "next": _back_to_list(request),
         },
     )

@@ -4,6 +4,7 @@ ending a placement with its outflow (SPEC §5, §7)."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +13,7 @@ from accesslog.log import log_access
 from accounts.access import personal_data_view
 from front.filters.residents import PlacementFilter
 from front.forms.residents import EndPlacementForm, PlacementForm
-from front.views.common import filtered_page
+from front.views.common import error_messages, filtered_page, safe_next
 from front.views.households import _detail_context
 from residents import services
 from residents.models import Placement
@@ -32,12 +33,9 @@ def placement_list(request):
     )
 
 
-def _messages_of(error):
-    return error.messages if hasattr(error, "messages") else [str(error)]
-
-
 @personal_data_view
 def placement_create(request):
+    back = safe_next(request, reverse("placement_list"))
     if request.method == "POST":
         form = PlacementForm(request.POST, user=request.user)
         if form.is_valid():
@@ -52,18 +50,19 @@ def placement_create(request):
                     extension_reason=data["extension_reason"],
                 )
             except ValidationError as error:
-                for message in _messages_of(error):
+                for message in error_messages(error):
                     form.add_error(None, message)
             else:
-                messages.success(
-                    request,
-                    _("Household %(reference)s has been placed in %(property)s (%(count)s persons).")
-                    % {
-                        "reference": data["household"].reference,
-                        "property": data["property"].name,
-                        "count": len(placements),
-                    },
-                )
+                text = _("%(names)s have been placed in %(property)s (%(count)s persons).") % {
+                    "names": ", ".join(str(p.resident) for p in placements),
+                    "property": data["property"].name,
+                    "count": len(placements),
+                }
+                if placements.ended:
+                    text += " " + _("Their current placement ends on %(date)s.") % {
+                        "date": data["start_date"].strftime("%d-%m-%Y")
+                    }
+                messages.success(request, text)
                 return redirect(data["household"])
     else:
         initial = {"start_date": timezone.localdate(), "kind": Placement.Kind.HAR}
@@ -72,7 +71,7 @@ def placement_create(request):
             if value.isdigit():
                 initial[name] = int(value)
         form = PlacementForm(initial=initial, user=request.user)
-    return render(request, "placements/form.html", {"form": form})
+    return render(request, "placements/form.html", {"form": form, "back": back})
 
 
 @require_POST
@@ -89,17 +88,19 @@ def placement_end(request, pk):
                 placement=placement,
                 end_date=form.cleaned_data["end_date"],
                 outflow=form.cleaned_data["outflow"],
+                extension_reason=form.cleaned_data["extension_reason"],
             )
         except ValidationError as error:
-            for message in _messages_of(error):
+            for message in error_messages(error):
                 form.add_error(None, message)
         else:
             messages.success(
                 request,
-                _("The placement of %(reference)s ends on %(date)s.")
-                % {"reference": placement.resident.reference, "date": form.cleaned_data["end_date"]},
+                _("The placement of %(name)s ends on %(date)s.")
+                % {"name": placement.resident, "date": form.cleaned_data["end_date"].strftime("%d-%m-%Y")},
             )
             return redirect(f"{household.get_absolute_url()}#placements-title")
     context = _detail_context(request, household, end_forms={placement.pk: form})
+    context["nav_section"] = "/households/"  # shown at /placements/<pk>/end/, part of the household
     log_access(request, "view", context["residents"])
     return render(request, "households/detail.html", context)

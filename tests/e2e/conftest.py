@@ -253,6 +253,26 @@ def _live_server_helper(request):
     live_server._live_server_modified_settings.disable()
 
 
+def correction_pages(demo):
+    """The search, edit and whole-household pages, with the demo household's records."""
+    household = demo.household
+    resident = household.residents.order_by("pk").first()
+    placement = resident.placements.order_by("pk").first() if resident else None
+    pages = [
+        f"/search/?q={resident.family_name if resident else 'a'}",
+        f"/households/{household.pk}/edit/",
+        f"/households/{household.pk}/residents/new/",
+        f"/households/{household.pk}/end/",
+        f"/households/{household.pk}/extend/",
+        f"/households/{household.pk}/move/",
+    ]
+    if resident is not None:
+        pages.append(f"/residents/{resident.pk}/edit/")
+    if placement is not None:
+        pages.append(f"/placements/{placement.pk}/edit/")
+    return pages
+
+
 def pages_for(demo, role):
     """The addresses of SPEC §7 that `role` may open, with the records of the demo data set."""
     figures = [
@@ -285,6 +305,7 @@ def pages_for(demo, role):
         "/buddies/new/",
         f"/buddies/{demo.buddy.pk}/edit/",
         "/signals/?state=all&ordering=-date",
+        *correction_pages(demo),
     ]
     match = demo.buddy.matches.order_by("pk").first()
     if match is not None:

@@ -97,7 +97,7 @@ def test_civil_servant_registers_places_cares_for_and_ends_a_household(new_conte
     page.get_by_label("Kind of placement").select_option("har")
     page.get_by_label("Start date").fill(started.isoformat())
     page.get_by_role("button", name="Place household").click()
-    expect(page.get_by_role("status")).to_contain_text("has been placed")
+    expect(page.get_by_role("status")).to_contain_text("been placed")
     expect(page.get_by_role("heading", name="Current placements")).to_be_visible()
 
     # Without GP and insurance the household is a care signal.

@@ -73,7 +73,7 @@ def test_overlapping_placement_is_refused_and_changes_nothing(client, staff_gron
     client.force_login(staff_groningen)
     response = client.post(reverse("placement_create"), place_data(household, PropertyFactory(capacity=10)))
     assert response.status_code == 200
-    assert "Deze bewoner heeft in deze periode al een andere plaatsing." in response.text
+    assert f"{first.reference}) woont al in" in response.text
     assert Placement.objects.count() == 1
 
 

@@ -61,7 +61,7 @@ def main(threads):
     overlap = {
         "attempts": threads,
         "successes": len(ok),
-        "refused_overlap": sum("al een andere plaatsing" in m for m in refused),
+        "refused_overlap": sum("woont al in" in m or "al een andere plaatsing" in m for m in refused),
         "errors": errors,
         "placements": Placement.objects.filter(resident=resident).count(),
     }

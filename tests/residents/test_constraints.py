@@ -105,9 +105,10 @@ def test_overlapping_placement_is_refused_by_validation_on_every_backend():
         resident=first.resident, property=PropertyFactory(), kind="permanent", start_date=SEPTEMBER
     )
     errors = dutch_errors(second)
-    assert errors["start_date"] == [
-        "Deze bewoner heeft in deze periode al een andere plaatsing. Beëindig die eerst."
-    ]
+    # The message names the resident and the placement in the way.
+    [message] = errors["start_date"]
+    assert str(first.resident) in message and first.resident.reference in message
+    assert f"woont al in {first.property.name}" in message
 
 
 def test_placement_starting_inside_an_ended_one_is_refused():

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('residents', '0003_placement_indexes'),
+        ('residents', '0004_resident_search'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
