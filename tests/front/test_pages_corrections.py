@@ -95,7 +95,7 @@ def test_household_edit_saves_shows_history_and_is_audited(staff, household):
     entry = LogEntry.objects.get_for_object(household).filter(action=LogEntry.Action.UPDATE).get()
     assert entry.actor.username == "groningen"
     assert entry.changes["category"] == ["regular", "resettled"]
-    assert "Geschiedenis" in staff.get(url).text
+    assert "Wijzigingsgeschiedenis" in staff.get(url).text
 
 
 def test_household_edit_with_bad_dates_changes_nothing(staff, household):
