@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from buddies.models import BuddyMatch
+from figures import wording
 from housing.models import IntentAgreement, Municipality, Property, Quota
 from housing.periods import Period, active_on
 from housing.scope import ALL
@@ -87,28 +88,49 @@ class MunicipalityFigures:
         return self.remaining + self.temporary_counted
 
     @property
+    def is_total(self):
+        """A sum of municipalities: remaining and actual task are summed per municipality."""
+        return self._remaining_sum is not None
+
+    @property
+    def carried_over_abs(self):
+        return abs(self.carried_over)
+
+    @property
+    def carried_over_text(self):
+        return wording.carried_over_text(self.carried_over)
+
+    @property
+    def task_text(self):
+        return wording.task_text(self)
+
+    @property
+    def sentence(self):
+        """The one progress sentence every page and document shows (figures.wording)."""
+        return wording.progress_sentence(self)
+
+    @property
     def realised_housed(self):
         """Realised in this period and no longer temporary on the reference date (in a home, or
         moved on): the solid part of a progress bar; ``realised_temporary`` is the hatched part."""
         return self.realised - self.realised_temporary
-
-    # Progress bar geometry in percent of max(task, realised), for templates.
-    @property
-    def progress_scale(self):
-        return max(self.task, self.realised, 1)
 
     @property
     def realised_percent(self):
         """Realised as a percentage of the task (0–100; 100 when the task is 0 or less)."""
         return 100 if self.task <= 0 else _percent(self.realised, self.task)
 
+    # Progress bar geometry, for templates: the whole bar is exactly `realised_percent` long (so bar
+    # and text agree), split between housed and still temporary in proportion.
     @property
     def bar_housed_percent(self):
-        return _percent(self.realised_housed, self.progress_scale)
+        if not self.realised:
+            return self.realised_percent
+        return round(self.realised_percent * self.realised_housed / self.realised)
 
     @property
     def bar_temporary_percent(self):
-        return min(_percent(self.realised_temporary, self.progress_scale), 100 - self.bar_housed_percent)
+        return self.realised_percent - self.bar_housed_percent
 
 
 @dataclass
@@ -153,13 +175,19 @@ class CapacityFigures:
     day: dt.date
     by_status: list  # StatusCapacity per Property.Status, in pipeline order
 
+    # The totals row covers the properties that take people (approved and in use), like its label
+    # says; places offered or being assessed are not free places yet.
     @property
     def places_total(self):
-        return sum(s.places for s in self.by_status if s.status != Property.Status.REJECTED)
+        return sum(s.places for s in self.by_status if s.status in Property.OPEN_STATUSES)
 
     @property
     def occupied_total(self):
-        return sum(s.occupied for s in self.by_status)
+        return sum(s.occupied for s in self.by_status if s.status in Property.OPEN_STATUSES)
+
+    @property
+    def properties_total(self):
+        return sum(s.properties for s in self.by_status if s.status in Property.OPEN_STATUSES)
 
     @property
     def free_total(self):

@@ -106,7 +106,10 @@ def region_export(request, pk, fmt):
 def evidence_export(request, fmt):
     selection = _selection(request, personal=False)
     rows = evidence.evidence_rows(
-        selection.period, selection.municipalities, include_empty=selection.filtered
+        selection.period,
+        selection.municipalities,
+        include_empty=selection.filtered,
+        with_reasons=scope.sees_personal_data(request.user),
     )
     return export_response(
         fmt,
@@ -157,7 +160,9 @@ def _municipality_or_404(request, cbs_code):
 def municipality_progress(request, cbs_code):
     municipality = _municipality_or_404(request, cbs_code)
     period = _period(request)
-    context = progress.municipality_context(municipality, period)
+    context = progress.municipality_context(
+        municipality, period, personal=scope.sees_personal_data(request.user)
+    )
     return render(request, "reports/progress.html", context)
 
 
@@ -166,7 +171,9 @@ def municipality_progress(request, cbs_code):
 def municipality_progress_pdf(request, cbs_code):
     municipality = _municipality_or_404(request, cbs_code)
     period = _period(request)
-    context = progress.municipality_context(municipality, period)
+    context = progress.municipality_context(
+        municipality, period, personal=scope.sees_personal_data(request.user)
+    )
     return progress.pdf_response(request, context, f"voortgang-{municipality.cbs_code}-{period}")
 
 
@@ -175,7 +182,7 @@ def municipality_progress_pdf(request, cbs_code):
 def region_progress(request, pk):
     region = get_object_or_404(Region.objects.visible_to(request.user), pk=pk)
     period = _period(request)
-    context = progress.region_context(region, period)
+    context = progress.region_context(region, period, personal=scope.sees_personal_data(request.user))
     return render(request, "reports/progress.html", context)
 
 
@@ -184,7 +191,7 @@ def region_progress(request, pk):
 def region_progress_pdf(request, pk):
     region = get_object_or_404(Region.objects.visible_to(request.user), pk=pk)
     period = _period(request)
-    context = progress.region_context(region, period)
+    context = progress.region_context(region, period, personal=scope.sees_personal_data(request.user))
     return progress.pdf_response(request, context, f"voortgang-regio-{region.pk}-{period}")
 
 

@@ -3,6 +3,8 @@
 from django import template
 from django.template.defaultfilters import floatformat
 
+from figures import wording
+
 register = template.Library()
 
 
@@ -16,3 +18,9 @@ def as_percent(value, mode=""):
     if mode == "signed" and value > 0:
         return "+" + text
     return text.replace("-", "−")
+
+
+@register.simple_tag
+def figure_definitions():
+    """The (term, definition) pairs of figures.wording, in the active language."""
+    return wording.definitions()
