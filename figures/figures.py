@@ -37,11 +37,13 @@ __all__ = [
     "TrendMonth",
     "agreement_progress",
     "capacity_figures",
+    "furthest_behind",
     "households_without_buddy",
     "municipality_figures",
     "municipality_history",
     "occupancy_forecast",
     "occupancy_trend",
+    "province_totals",
     "region_figures",
     "totals",
 ]
@@ -368,6 +370,27 @@ def totals(rows, period=None):
         realised_temporary=sum(r.realised_temporary for r in rows),
         _remaining_sum=sum(r.remaining for r in rows),
     )
+
+
+def province_totals(rows, period=None):
+    """`rows` summed per province, in province order, each a total (see totals()). No query."""
+    by_province = {}
+    for row in rows:
+        by_province.setdefault(row.province, []).append(row)
+    result = []
+    for province in sorted(by_province):
+        total = totals(by_province[province], period)
+        total.name = province
+        result.append(total)
+    return result
+
+
+def furthest_behind(rows, count=10):
+    """The `count` municipalities with the most still to house (then the lowest share realised),
+    the ones a coordinator looks at first. No query."""
+    behind = [row for row in rows if row.has_quota and row.remaining > 0]
+    behind.sort(key=lambda row: (-row.remaining, row.realised_percent, row.name))
+    return behind[:count]
 
 
 def municipality_history(municipality_id, *, today=None):

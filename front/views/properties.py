@@ -63,7 +63,9 @@ def property_detail(request, pk):
             "current_households": households.items(),
             "forecast": forecast,
             "chart": forecast_chart(forecast, prop.capacity),
-            "history": placements,
+            # "Earlier placements" lists only those that have ended; the current ones are above.
+            "history": [p for p in placements if p.end_date is not None and p.end_date <= today],
+            "planned": [p for p in placements if p.start_date > today],
         },
     )
 
