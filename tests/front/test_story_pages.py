@@ -132,3 +132,19 @@ def test_pages_write_dates_in_dutch_in_sentences(client, coordinator, national):
     lead = re.search(r'<h2 id="figures-title">(.*?)</h2>', text).group(1)
     assert re.search(r"\d{4}-\d{2}-\d{2}", lead) is None
     assert "helft van" in lead and "stand op" in lead
+
+
+def test_ending_a_placement_says_the_end_date_in_dutch(client, staff_groningen):
+    from django.urls import reverse
+
+    placement = PlacementFactory(start_date=dt.date(2026, 7, 1), planned_end=None)
+    client.force_login(staff_groningen)
+    prefix = f"end-{placement.pk}"
+    response = client.post(
+        reverse("placement_end", args=[placement.pk]),
+        {f"{prefix}-end_date": "2026-11-01", f"{prefix}-outflow": Placement.Outflow.PERMANENT_HERE},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "eindigt op 1 november 2026." in text
+    assert "2026-11-01." not in text
