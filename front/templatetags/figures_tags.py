@@ -1,6 +1,7 @@
 """Template filters for the figures pages."""
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import floatformat
 
 from figures import wording
@@ -18,6 +19,15 @@ def as_percent(value, mode=""):
     if mode == "signed" and value > 0:
         return "+" + text
     return text.replace("-", "−")
+
+
+@register.filter
+def signed_number(value):
+    """A whole number with thousands separators and a real minus sign: "−1.234" for a lead."""
+    if value is None or value == "":
+        return "—"
+    text = intcomma(abs(value))
+    return f"−{text}" if value < 0 else text
 
 
 @register.simple_tag
