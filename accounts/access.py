@@ -20,7 +20,10 @@ CBS_CODE = re.compile(CBS_CODE_REGEX)
 
 
 def _no_role(request):
-    return render(request, "no_role.html", status=403)
+    """403 with the polite page; a user who has a role (a coordinator on a page with personal data)
+    is told that the role does not open this page, not that they have no role."""
+    has_role = scope.has_role(request.user)
+    return render(request, "no_role.html", {"has_role": has_role}, status=403)
 
 
 # Pages anyone may open, signed in or not (SPEC §7), by view name.

@@ -428,6 +428,12 @@ class DemoBuilder:
             result[plan.key] = household
         return result
 
+    def _known(self, day, birth_date):
+        """A registration date as the demo can know it: not after today, not before birth."""
+        if day is None:
+            return None
+        return max(min(day, self.today), birth_date)
+
     def make_resident(self, household, plan, index, family_name, nationality, first_start):
         adult = index < 2 or plan.size == 1
         age = self.rng.randint(19, 55) if adult else self.rng.randint(0, 17)
@@ -436,22 +442,30 @@ class DemoBuilder:
         placed = bool(plan.stays)
         has_gp = placed and "gp" not in gaps
         insured = placed and "insurance" not in gaps
+        v_number = self.v_number()  # the random draws in the order they always had
+        given_name = self.fake.first_name()
+        permit_date = first_start - dt.timedelta(days=self.rng.randint(30, 150))
+        gp_practice = f"Huisartsenpraktijk {self.fake.last_name()}" if has_gp else ""
+        gp_on = first_start + dt.timedelta(days=self.rng.randint(1, 14)) if has_gp else None
+        insured_since = first_start + dt.timedelta(days=self.rng.randint(5, 30)) if insured else None
         resident = Resident(
             household=household,
-            v_number=self.v_number(),
-            given_name=self.fake.first_name(),
+            v_number=v_number,
+            given_name=given_name,
             family_name=family_name,
             birth_date=birth_date,
             nationality=nationality,
-            permit_date=first_start - dt.timedelta(days=self.rng.randint(30, 150)),
-            gp_practice=f"Huisartsenpraktijk {self.fake.last_name()}" if has_gp else "",
-            gp_registered_on=first_start + dt.timedelta(days=self.rng.randint(1, 14)) if has_gp else None,
+            # A child born after the family's permit gets its own permit from birth; dates that
+            # would lie after today are not known yet (Resident.clean refuses both).
+            permit_date=max(permit_date, birth_date),
+            gp_practice=gp_practice,
+            gp_registered_on=self._known(gp_on, birth_date),
             health_insurance=(
                 Resident.Insurance.INSURED
                 if insured
                 else (Resident.Insurance.NONE if placed else Resident.Insurance.UNKNOWN)
             ),
-            insured_since=first_start + dt.timedelta(days=self.rng.randint(5, 30)) if insured else None,
+            insured_since=self._known(insured_since, birth_date),
         )
         resident.full_clean()
         resident.save()

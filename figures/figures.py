@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from buddies.models import BuddyMatch
+from figures import wording
 from housing.models import IntentAgreement, Municipality, Property, Quota
 from housing.periods import Period, active_on
 from housing.scope import ALL
@@ -36,11 +37,13 @@ __all__ = [
     "TrendMonth",
     "agreement_progress",
     "capacity_figures",
+    "furthest_behind",
     "households_without_buddy",
     "municipality_figures",
     "municipality_history",
     "occupancy_forecast",
     "occupancy_trend",
+    "province_totals",
     "region_figures",
     "totals",
 ]
@@ -87,28 +90,49 @@ class MunicipalityFigures:
         return self.remaining + self.temporary_counted
 
     @property
+    def is_total(self):
+        """A sum of municipalities: remaining and actual task are summed per municipality."""
+        return self._remaining_sum is not None
+
+    @property
+    def carried_over_abs(self):
+        return abs(self.carried_over)
+
+    @property
+    def carried_over_text(self):
+        return wording.carried_over_text(self.carried_over)
+
+    @property
+    def task_text(self):
+        return wording.task_text(self)
+
+    @property
+    def sentence(self):
+        """The one progress sentence every page and document shows (figures.wording)."""
+        return wording.progress_sentence(self)
+
+    @property
     def realised_housed(self):
         """Realised in this period and no longer temporary on the reference date (in a home, or
         moved on): the solid part of a progress bar; ``realised_temporary`` is the hatched part."""
         return self.realised - self.realised_temporary
-
-    # Progress bar geometry in percent of max(task, realised), for templates.
-    @property
-    def progress_scale(self):
-        return max(self.task, self.realised, 1)
 
     @property
     def realised_percent(self):
         """Realised as a percentage of the task (0–100; 100 when the task is 0 or less)."""
         return 100 if self.task <= 0 else _percent(self.realised, self.task)
 
+    # Progress bar geometry, for templates: the whole bar is exactly `realised_percent` long (so bar
+    # and text agree), split between housed and still temporary in proportion.
     @property
     def bar_housed_percent(self):
-        return _percent(self.realised_housed, self.progress_scale)
+        if not self.realised:
+            return self.realised_percent
+        return round(self.realised_percent * self.realised_housed / self.realised)
 
     @property
     def bar_temporary_percent(self):
-        return min(_percent(self.realised_temporary, self.progress_scale), 100 - self.bar_housed_percent)
+        return self.realised_percent - self.bar_housed_percent
 
 
 @dataclass
@@ -153,13 +177,19 @@ class CapacityFigures:
     day: dt.date
     by_status: list  # StatusCapacity per Property.Status, in pipeline order
 
+    # The totals row covers the properties that take people (approved and in use), like its label
+    # says; places offered or being assessed are not free places yet.
     @property
     def places_total(self):
-        return sum(s.places for s in self.by_status if s.status != Property.Status.REJECTED)
+        return sum(s.places for s in self.by_status if s.status in Property.OPEN_STATUSES)
 
     @property
     def occupied_total(self):
-        return sum(s.occupied for s in self.by_status)
+        return sum(s.occupied for s in self.by_status if s.status in Property.OPEN_STATUSES)
+
+    @property
+    def properties_total(self):
+        return sum(s.properties for s in self.by_status if s.status in Property.OPEN_STATUSES)
 
     @property
     def free_total(self):
@@ -340,6 +370,27 @@ def totals(rows, period=None):
         realised_temporary=sum(r.realised_temporary for r in rows),
         _remaining_sum=sum(r.remaining for r in rows),
     )
+
+
+def province_totals(rows, period=None):
+    """`rows` summed per province, in province order, each a total (see totals()). No query."""
+    by_province = {}
+    for row in rows:
+        by_province.setdefault(row.province, []).append(row)
+    result = []
+    for province in sorted(by_province):
+        total = totals(by_province[province], period)
+        total.name = province
+        result.append(total)
+    return result
+
+
+def furthest_behind(rows, count=10):
+    """The `count` municipalities with the most still to house (then the lowest share realised),
+    the ones a coordinator looks at first. No query."""
+    behind = [row for row in rows if row.has_quota and row.remaining > 0]
+    behind.sort(key=lambda row: (-row.remaining, row.realised_percent, row.name))
+    return behind[:count]
 
 
 def municipality_history(municipality_id, *, today=None):

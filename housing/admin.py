@@ -18,6 +18,7 @@ from housing.models import (
     Region,
 )
 from housing.resources import AllOrNothingImportMixin, PropertyResource, QuotaResource
+from housing.validators import capacity_form_field
 
 admin.site.site_header = _("Thuisgevers administration")
 admin.site.site_title = _("Thuisgevers administration")
@@ -125,6 +126,12 @@ class PropertyAdmin(AllOrNothingImportMixin, NoDeleteMixin, ScopedAdminMixin, ad
     ordering = ["name"]  # explicit: Meta.ordering is dropped in GROUP BY queries
     # residents/admin.py adds the read-only list of placements (housing does not import residents).
     inlines = []
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "capacity":
+            capacity_form_field(field)  # the model's one message for a capacity out of bounds
+        return field
 
     def get_queryset(self, request):
         # The occupancy of the pages (PropertyQuerySet.with_occupancy): free places never below 0.

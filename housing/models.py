@@ -412,10 +412,41 @@ class Property(models.Model):
 
     def clean_fields(self, exclude=None):
         # Normalise before the field validators run, so `9711ab` is accepted as `9711 AB`.
-        from housing.validators import normalise_postcode
+        from django.core.exceptions import ValidationError
+
+        from housing.validators import normalise_postcode, validate_capacity_bounds, validate_house_number
 
         self.postcode = normalise_postcode(self.postcode)
-        super().clean_fields(exclude=exclude)
+        self.house_number = " ".join((self.house_number or "").split())
+        exclude = set(exclude or ())
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "capacity" not in exclude and isinstance(self.capacity, int):
+            # Replaces the field's own "at least 1", so −3, 0 and 5000 get one message.
+            errors.pop("capacity", None)
+            try:
+                validate_capacity_bounds(self.capacity)
+            except ValidationError as error:
+                errors["capacity"] = error.error_list
+        if "house_number" not in exclude and "house_number" not in errors:
+            try:
+                validate_house_number(self.house_number)
+            except ValidationError as error:
+                errors["house_number"] = error.error_list
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def same_address(cls, *, street, house_number, postcode, exclude=None):
+        """Properties at this address (street and number ignoring case and spaces), for the
+        warning when a property seems to be entered twice."""
+        found = cls.objects.filter(
+            postcode=postcode, street__iexact=(street or "").strip(), house_number__iexact=house_number
+        )
+        return found.exclude(pk=exclude) if exclude else found
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -71,5 +71,13 @@ class Period:
         today = today or timezone.localdate()
         return min(today, self.end) if today >= self.start else self.end
 
+    @property
+    def label(self):
+        """The period for a sentence: "second half of 2026 (July–December)"; `str()` stays the code
+        `2026-H2` that addresses and exports use."""
+        if self.half == 1:
+            return _("first half of %(year)s (January–June)") % {"year": self.year}
+        return _("second half of %(year)s (July–December)") % {"year": self.year}
+
     def __str__(self):
         return f"{self.year}-H{self.half}"

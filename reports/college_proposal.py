@@ -8,13 +8,15 @@ and the properties linked to the agreement. No personal data of residents.
 
 import io
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.shared import Pt
 
-from figures import figures
+from figures import figures, wording
 from housing.periods import Period
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -113,22 +115,26 @@ def build_document(context):
 
     document.add_heading(_("Reason"), level=1)
     if numbers is not None:
+        period = context["period"]
+        document.add_paragraph(
+            _("%(period)s, situation on %(day)s.")
+            % {
+                "period": capfirst(period.label),
+                "day": date_format(period.reference_date(context["today"]), "j F Y"),
+            }
+        )
+        # The same sentence as the dashboard, the municipality page and the progress report.
+        document.add_paragraph(numbers.sentence)
         document.add_paragraph(
             _(
-                "For period %(period)s the municipality must house %(target)s status holders, plus "
-                "%(carried_over)s carried over from the previous period. So far %(realised)s persons "
-                "have been housed; %(remaining)s persons still have to be housed. %(temporary)s persons "
-                "live in temporary housing (HAR or transit housing) and still need a permanent home, so "
-                "the actual task is %(actual_task)s persons."
+                "Still to house: %(remaining)s. Temporarily housed (HAR or transit housing, still "
+                "without a home of their own): %(temporary)s. Actual task, the homes still needed: "
+                "%(actual_task)s."
             )
             % {
-                "period": context["period"],
-                "target": numbers.target,
-                "carried_over": numbers.carried_over,
-                "realised": numbers.realised,
-                "remaining": numbers.remaining,
-                "temporary": numbers.temporary,
-                "actual_task": numbers.actual_task,
+                "remaining": intcomma(numbers.remaining),
+                "temporary": intcomma(numbers.temporary),
+                "actual_task": intcomma(numbers.actual_task),
             }
         )
     document.add_paragraph(
@@ -138,6 +144,13 @@ def build_document(context):
             "residents with volunteer buddies."
         )
     )
+
+    if numbers is not None:
+        document.add_heading(_("What the figures mean"), level=2)
+        for term, text in wording.definitions():
+            paragraph = document.add_paragraph(style="List Bullet")
+            paragraph.add_run(f"{term}: ").bold = True
+            paragraph.add_run(text)
 
     document.add_heading(_("Arguments"), level=1)
     for line in (

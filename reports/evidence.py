@@ -81,7 +81,9 @@ class Evidence:
     def reasons_text(self):
         return " | ".join(f"{reason} ({count})" for reason, count in self.reasons.most_common())
 
-    def as_row(self, period):
+    def as_row(self, period, *, with_reasons=True):
+        """`with_reasons=False` leaves the free-text column empty (it can hold names): for users who
+        may see no personal data. The column stays, so the CSV header does not change."""
         return (
             self.cbs_code,
             self.name,
@@ -91,7 +93,7 @@ class Evidence:
             self.past_6_months,
             self.past_12_months,
             self.with_reason,
-            self.reasons_text(),
+            self.reasons_text() if with_reasons else "",
             self.ended,
             self.median_stay_days,
             self.gp_within_14_days,
@@ -207,8 +209,9 @@ def evidence_by_municipality(period, municipalities, *, today=None):
     return result
 
 
-def evidence_rows(period, municipalities, *, include_empty=False, today=None):
-    """Export rows, one per municipality with data (or every one with `include_empty`)."""
+def evidence_rows(period, municipalities, *, include_empty=False, today=None, with_reasons=False):
+    """Export rows, one per municipality with data (or every one with `include_empty`); the
+    extension reasons (free text) only `with_reasons`."""
     for evidence in evidence_by_municipality(period, municipalities, today=today).values():
         if include_empty or evidence.has_data:
-            yield evidence.as_row(period)
+            yield evidence.as_row(period, with_reasons=with_reasons)

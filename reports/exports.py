@@ -17,9 +17,11 @@ import io
 import tempfile
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -118,11 +120,21 @@ def _xlsx_cell(ws, value, percent=False):
     return cell
 
 
-def write_xlsx(file, header, rows, *, title="Export", percent_columns=()):
-    """Write header and rows to `file` with a write-only workbook; the header row is frozen."""
+def _column_width(name):
+    """A width (in characters) that shows the whole header and a typical value."""
+    return min(max(len(str(name)) + 3, 12), 48)
+
+
+def write_xlsx(file, header, rows, *, title="Export", percent_columns=(), about=()):
+    """Write header and rows to `file` with a write-only workbook: the header row frozen and
+    filtered, columns as wide as their header, fractions as percentages. `about` — (label, value)
+    rows such as the period, the reference date and the definitions of the figures — goes to a
+    second sheet ("Toelichting"), so the file explains itself when it is mailed on."""
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet(title=title[:31])
     ws.freeze_panes = "A2"
+    for index, name in enumerate(header, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = _column_width(name)
     bold = Font(bold=True)
     header_cells = []
     for name in header:
@@ -131,15 +143,27 @@ def write_xlsx(file, header, rows, *, title="Export", percent_columns=()):
         header_cells.append(cell)
     ws.append(header_cells)
     percent_columns = set(percent_columns)
+    count = 0
     for row in rows:
         ws.append([_xlsx_cell(ws, v, i in percent_columns) for i, v in enumerate(row)])
+        count += 1
+    if header:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+    if about:
+        sheet = workbook.create_sheet(title=_("Explanation")[:31])
+        sheet.column_dimensions["A"].width = 36
+        sheet.column_dimensions["B"].width = 100
+        for label, value in about:
+            label_cell = _xlsx_cell(sheet, label)
+            label_cell.font = bold
+            sheet.append([label_cell, _xlsx_cell(sheet, value)])
     workbook.save(file)
 
 
-def xlsx_response(filename, header, rows, *, title="Export", percent_columns=()):
+def xlsx_response(filename, header, rows, *, title="Export", percent_columns=(), about=()):
     # Spooled to disk: the workbook is a zip file and must be complete before the first byte is sent.
     file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
-    write_xlsx(file, header, rows, title=title, percent_columns=percent_columns)
+    write_xlsx(file, header, rows, title=title, percent_columns=percent_columns, about=about)
     file.seek(0)
     return FileResponse(file, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_CONTENT_TYPE)
 

@@ -25,7 +25,9 @@ from reports.evidence import evidence_by_municipality
 PDF_BASE_URL = "https://thuisgevers.invalid/"
 
 
-def municipality_context(municipality, period):
+def municipality_context(municipality, period, *, personal=False):
+    """`personal`: the user may see the scope's personal data, so free text (extension reasons) is
+    shown; coordinators get figures only."""
     ids = [municipality.pk]
     rows = figures.municipality_figures(period, ids)
     agreements = (
@@ -39,6 +41,8 @@ def municipality_context(municipality, period):
         "kind": "municipality",
         "subject": municipality,
         "period": period,
+        "reference_date": period.reference_date(),
+        "personal": personal,
         "rows": rows,
         "total": rows[0] if rows else None,
         "capacity": figures.capacity_figures(ids, period.reference_date()),
@@ -50,7 +54,7 @@ def municipality_context(municipality, period):
     }
 
 
-def region_context(region, period):
+def region_context(region, period, *, personal=False):
     members = region.members.all()
     ids = list(members.values_list("pk", flat=True))
     rows = figures.municipality_figures(period, ids)
@@ -65,6 +69,8 @@ def region_context(region, period):
         "kind": "region",
         "subject": region,
         "period": period,
+        "reference_date": period.reference_date(),
+        "personal": personal,
         "rows": rows,
         "total": figures.totals(rows, period),
         "region_figures": figures.region_figures(region, period),

@@ -9,8 +9,12 @@ flat) and each batch's households are written to the access log before the batch
 (`signal_batches`); CSV goes batch by batch through `exports.csv_batch_response`, XLSX row by row.
 """
 
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
 from accesslog.log import log_access_query
-from figures import figures, signals
+from figures import figures, signals, wording
 from reports.exports import neutralise
 from residents.models import Household
 
@@ -30,6 +34,24 @@ REGION_PERCENT_COLUMNS = (3, 4, 5)
 SIGNALS_HEADER = ("soort", "signaal", "huishouden", "gemeentecode", "gemeente", "datum", "aantal_bewoners")
 SIGNALS_PURPOSE = "report_signals"
 LOG_BATCH = 2000
+
+
+def about_rows(title, period, *, definitions=True, scope=""):
+    """The "Toelichting" sheet of an XLSX export: what it is, its period and reference date, when it
+    was made and (for the figure reports) the definitions of the figures (figures.wording)."""
+    rows = [
+        (_("Report"), title),
+        (_("Period"), f"{capfirst(period.label)} ({period})"),
+        (_("Reference date"), period.reference_date()),
+        (_("Made on"), timezone.localtime().replace(tzinfo=None, microsecond=0)),
+    ]
+    if scope:
+        rows.append((_("Municipalities"), scope))
+    if definitions:
+        rows.append(("", ""))
+        rows.append((_("What the figures mean"), ""))
+        rows.extend(wording.definitions())
+    return rows
 
 
 def quota_rows(selection):

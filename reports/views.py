@@ -56,6 +56,14 @@ def _filename(name, selection, *extra):
     return "-".join(parts)
 
 
+def _scope_label(selection):
+    if selection.municipality is not None:
+        return f"{selection.municipality.name} ({selection.municipality.cbs_code})"
+    if selection.region is not None:
+        return selection.region.name
+    return _("All municipalities in your scope")
+
+
 @figures_view
 @handles_bad_parameters
 def report_index(request):
@@ -83,6 +91,7 @@ def quota_export(request, fmt):
         tables.QUOTA_HEADER,
         tables.quota_rows(selection),
         title=_("Quota"),
+        about=tables.about_rows(_("Quota"), selection.period, scope=_scope_label(selection)),
     )
 
 
@@ -98,6 +107,7 @@ def region_export(request, pk, fmt):
         tables.region_rows(region, period),
         title=_("Region"),
         percent_columns=tables.REGION_PERCENT_COLUMNS,
+        about=tables.about_rows(_("Region"), period, scope=region.name),
     )
 
 
@@ -106,7 +116,10 @@ def region_export(request, pk, fmt):
 def evidence_export(request, fmt):
     selection = _selection(request, personal=False)
     rows = evidence.evidence_rows(
-        selection.period, selection.municipalities, include_empty=selection.filtered
+        selection.period,
+        selection.municipalities,
+        include_empty=selection.filtered,
+        with_reasons=scope.sees_personal_data(request.user),
     )
     return export_response(
         fmt,
@@ -115,6 +128,9 @@ def evidence_export(request, fmt):
         rows,
         title=_("Evidence"),
         percent_columns=evidence.PERCENT_COLUMNS,
+        about=tables.about_rows(
+            _("Evidence"), selection.period, definitions=False, scope=_scope_label(selection)
+        ),
     )
 
 
@@ -127,7 +143,14 @@ def placements_export(request, fmt):
     if fmt == "csv":
         return csv_batch_response(filename, placements.HEADER, placements.csv_batches(request, queryset))
     return export_response(
-        fmt, filename, placements.HEADER, placements.logged_rows(request, queryset), title=_("Placements")
+        fmt,
+        filename,
+        placements.HEADER,
+        placements.logged_rows(request, queryset),
+        title=_("Placements"),
+        about=tables.about_rows(
+            _("Placements"), selection.period, definitions=False, scope=_scope_label(selection)
+        ),
     )
 
 
@@ -141,7 +164,14 @@ def signals_export(request, fmt):
             filename, tables.SIGNALS_HEADER, tables.signal_csv_batches(request, selection)
         )
     return export_response(
-        fmt, filename, tables.SIGNALS_HEADER, tables.signal_rows(request, selection), title=_("Signals")
+        fmt,
+        filename,
+        tables.SIGNALS_HEADER,
+        tables.signal_rows(request, selection),
+        title=_("Signals"),
+        about=tables.about_rows(
+            _("Signals"), selection.period, definitions=False, scope=_scope_label(selection)
+        ),
     )
 
 
@@ -157,7 +187,9 @@ def _municipality_or_404(request, cbs_code):
 def municipality_progress(request, cbs_code):
     municipality = _municipality_or_404(request, cbs_code)
     period = _period(request)
-    context = progress.municipality_context(municipality, period)
+    context = progress.municipality_context(
+        municipality, period, personal=scope.sees_personal_data(request.user)
+    )
     return render(request, "reports/progress.html", context)
 
 
@@ -166,7 +198,9 @@ def municipality_progress(request, cbs_code):
 def municipality_progress_pdf(request, cbs_code):
     municipality = _municipality_or_404(request, cbs_code)
     period = _period(request)
-    context = progress.municipality_context(municipality, period)
+    context = progress.municipality_context(
+        municipality, period, personal=scope.sees_personal_data(request.user)
+    )
     return progress.pdf_response(request, context, f"voortgang-{municipality.cbs_code}-{period}")
 
 
@@ -175,7 +209,7 @@ def municipality_progress_pdf(request, cbs_code):
 def region_progress(request, pk):
     region = get_object_or_404(Region.objects.visible_to(request.user), pk=pk)
     period = _period(request)
-    context = progress.region_context(region, period)
+    context = progress.region_context(region, period, personal=scope.sees_personal_data(request.user))
     return render(request, "reports/progress.html", context)
 
 
@@ -184,7 +218,7 @@ def region_progress(request, pk):
 def region_progress_pdf(request, pk):
     region = get_object_or_404(Region.objects.visible_to(request.user), pk=pk)
     period = _period(request)
-    context = progress.region_context(region, period)
+    context = progress.region_context(region, period, personal=scope.sees_personal_data(request.user))
     return progress.pdf_response(request, context, f"voortgang-regio-{region.pk}-{period}")
 
 

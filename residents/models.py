@@ -15,7 +15,12 @@ from housing import scope
 from housing.models import Municipality, Organisation, Property
 from housing.periods import active_on
 from residents import search
-from residents.validators import V_NUMBER_REGEX, validate_v_number
+from residents.validators import (
+    V_NUMBER_REGEX,
+    household_date_errors,
+    resident_date_errors,
+    validate_v_number,
+)
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
 
@@ -145,6 +150,8 @@ class Household(models.Model):
         return self.reunification_expected_members > 0 and self.reunification_arrived_on is None
 
     def clean(self):
+        if errors := household_date_errors(self):
+            raise ValidationError(errors)
         if (
             self.reunification_applied_on
             and self.reunification_arrived_on
@@ -312,6 +319,10 @@ class Resident(models.Model):
     @property
     def is_insured(self):
         return self.health_insurance == self.Insurance.INSURED
+
+    def clean(self):
+        if errors := resident_date_errors(self):  # no birth date in 2030 (residents/validators.py)
+            raise ValidationError(errors)
 
 
 class PlacementQuerySet(models.QuerySet):

@@ -5,6 +5,8 @@ Every caller — views, admin actions, imports, commands — goes through these 
 capacity and overlap rules live in one place.
 """
 
+import datetime as dt
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -12,7 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from housing.models import Property
 from residents.models import Household, Placement, Resident, add_months
@@ -51,9 +55,14 @@ def validate_capacity(*, property, day, needed=0, capacity=None, exclude=None):
     peak = peak_occupancy(property.pk, day, exclude=exclude)
     free = capacity - peak
     if needed and free < needed:
+        free = max(free, 0)
         raise ValidationError(
-            _("%(property)s is full: %(free)s free place(s) from %(date)s, %(needed)s needed.")
-            % {"property": property.name, "free": max(free, 0), "date": day, "needed": needed},
+            ngettext(
+                "%(property)s is full: %(free)s free place from %(date)s, %(needed)s needed.",
+                "%(property)s is full: %(free)s free places from %(date)s, %(needed)s needed.",
+                free,
+            )
+            % {"property": property.name, "free": free, "date": date_format(day, "j F Y"), "needed": needed},
             code="full",
         )
     if not needed and free < 0:
@@ -76,11 +85,13 @@ def save_property(*, property):
     `capacity`, nothing saved) and a placement never sees a stale capacity."""
     if property.pk is not None:
         stored = _lock_property(property)
+        today = timezone.localdate()
         if property.capacity < stored.capacity:
             try:
-                validate_capacity(property=stored, day=timezone.localdate(), capacity=property.capacity)
+                validate_capacity(property=stored, day=today, capacity=property.capacity)
             except ValidationError as error:
                 raise ValidationError({"capacity": error.error_list}) from error
+        validate_occupancy_fits(property=property, stored=stored, today=today)
     property.save()
     return property
 
@@ -123,6 +134,42 @@ def _overlap_error(resident):
         _("%(resident)s already has another placement in this period.")
         % {"resident": f"{resident} ({resident.reference})"}
     )
+
+
+def validate_occupancy_fits(*, property, stored, today):
+    """A property's status and availability must leave room for its current and planned
+    occupancy: it cannot be closed (or set back to offered, assessing or rejected) while people live
+    or will live there, nor be available until a day before their placements end (their end date,
+    else their planned end; a placement without either lasts). Only changed fields are checked
+    against `stored`, so older records can still be edited. Raises ValidationError per field."""
+    staying = Placement.objects.filter(property_id=property.pk).overlapping(today, None)
+    errors = {}
+    if property.status != stored.status and property.status not in Property.OPEN_STATUSES:
+        count = staying.count()
+        if count:
+            errors["status"] = ngettext(
+                "%(count)s person lives or will live here; end that placement before changing "
+                "the status to ‘%(status)s’.",
+                "%(count)s people live or will live here; end their placements before changing "
+                "the status to ‘%(status)s’.",
+                count,
+            ) % {"count": count, "status": property.get_status_display()}
+    if property.available_until and property.available_until != stored.available_until:
+        # Available until and including that day: moving out the next day is in time.
+        move_out = property.available_until + dt.timedelta(days=1)
+        late = staying.filter(
+            Q(end_date__gt=move_out)
+            | Q(end_date__isnull=True, planned_end__gt=move_out)
+            | Q(end_date__isnull=True, planned_end__isnull=True)
+        ).count()
+        if late:
+            errors["available_until"] = ngettext(
+                "%(count)s person stays here after %(date)s; change or end that placement first.",
+                "%(count)s people stay here after %(date)s; change or end their placements first.",
+                late,
+            ) % {"count": late, "date": date_format(property.available_until, "j F Y")}
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from housing.models import IntentAgreement, Municipality, Organisation, Property
-from housing.validators import POSTCODE_REGEX, normalise_postcode
+from housing.validators import POSTCODE_REGEX, capacity_form_field, normalise_postcode
 
 
 class DateInput(forms.DateInput):
@@ -60,11 +60,24 @@ class PropertyForm(forms.ModelForm):
         self.fields["agreement"].queryset = IntentAgreement.objects.visible_to(user).select_related(
             "municipality"
         )
-        self.fields["capacity"].widget.attrs.update({"min": 1})
+        capacity_form_field(self.fields["capacity"])
         self.fields["postcode"].widget.attrs.update({"autocomplete": "postal-code", "size": 7})
         # The model validator has a message of its own; the form gives one message for every bad postcode.
         self.fields["postcode"].validators = []
         self.fields["postcode"].widget.attrs.pop("maxlength", None)
+
+    def same_address(self):
+        """Other properties at the address just entered: a warning, not a refusal (two flats can
+        share a street number; a property saved twice is the mistake to catch)."""
+        data = self.cleaned_data
+        if not all(data.get(k) for k in ("street", "house_number", "postcode")):
+            return Property.objects.none()
+        return Property.same_address(
+            street=data["street"],
+            house_number=data["house_number"],
+            postcode=data["postcode"],
+            exclude=self.instance.pk,
+        )
 
     def clean_postcode(self):
         value = normalise_postcode(self.cleaned_data.get("postcode", ""))

@@ -45,6 +45,10 @@ from residents.names import household_names
 SIGNALS_PER_PAGE = 50
 MUNICIPALITIES_PER_PAGE = 50
 DASHBOARD_AGREEMENTS = 10
+# Above this many municipalities the dashboard shows province totals and the ones furthest behind
+# instead of one row per municipality (342 rows made a 17,000 px page); the list page has them all.
+DASHBOARD_ROWS = 25
+FURTHEST_BEHIND = 10
 
 
 def _selection(request, *, personal=False, choose=FIELDS):
@@ -94,6 +98,9 @@ def _dashboard(request):
         "today": today,
         "rows": rows,
         "total": figures.totals(rows, period),
+        "summarised": len(rows) > DASHBOARD_ROWS,
+        "provinces": figures.province_totals(rows, period) if len(rows) > DASHBOARD_ROWS else [],
+        "behind": figures.furthest_behind(rows, FURTHEST_BEHIND) if len(rows) > DASHBOARD_ROWS else [],
         "capacity": figures.capacity_figures(ids, today),
         "signal_counts": [(kind, signals.KIND_LABELS[kind], n) for kind, n in counts.items()],
         "signal_total": sum(counts.values()),

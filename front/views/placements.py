@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -97,7 +98,7 @@ def placement_end(request, pk):
             messages.success(
                 request,
                 _("The placement of %(name)s ends on %(date)s.")
-                % {"name": placement.resident, "date": form.cleaned_data["end_date"].strftime("%d-%m-%Y")},
+                % {"name": placement.resident, "date": date_format(form.cleaned_data["end_date"], "j F Y")},
             )
             return redirect(f"{household.get_absolute_url()}#placements-title")
     context = _detail_context(request, household, end_forms={placement.pk: form})

@@ -63,7 +63,9 @@ def property_detail(request, pk):
             "current_households": households.items(),
             "forecast": forecast,
             "chart": forecast_chart(forecast, prop.capacity),
-            "history": placements,
+            # "Earlier placements" lists only those that have ended; the current ones are above.
+            "history": [p for p in placements if p.end_date is not None and p.end_date <= today],
+            "planned": [p for p in placements if p.start_date > today],
         },
     )
 
@@ -71,12 +73,19 @@ def property_detail(request, pk):
 def _save(request, form):
     """Save through the service (the capacity rule under the property's row lock); a refusal
     becomes a form error. Returns the saved property or None."""
+    twins = list(form.same_address().values_list("name", flat=True)[:5])
     try:
         prop = services.save_property(property=form.save(commit=False))
     except ValidationError as error:
         form.add_error(None, error)
         return None
     messages.success(request, _("Property %(name)s has been saved.") % {"name": prop.name})
+    if twins:
+        messages.warning(
+            request,
+            _("Another property has the same address: %(names)s. Check that it was not entered twice.")
+            % {"names": ", ".join(twins)},
+        )
     return prop
 
 

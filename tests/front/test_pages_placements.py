@@ -61,7 +61,7 @@ def test_full_property_refuses_placement_and_changes_nothing(client, staff_groni
     client.force_login(staff_groningen)
     response = client.post(reverse("placement_create"), place_data(household, prop))
     assert response.status_code == 200
-    assert f"{prop.name} is vol: 1 vrije plek(ken) vanaf 2026-09-01, 2 nodig." in response.text
+    assert f"{prop.name} is vol: 1 vrije plek vanaf 1 september 2026, 2 nodig." in response.text
     assert "data-error-summary" in response.text
     assert Placement.objects.count() == 1
 

@@ -130,7 +130,7 @@ def test_evidence_export_csv_and_xlsx(client, coordinator, evidence_world):
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["gemeentecode"] == GRONINGEN and row["periode"] == "2025-H2"
     assert row["tijdelijke_plaatsingen"] == "4" and row["langer_dan_12_maanden"] == "1"
-    assert row["verlengingsredenen"] == "wacht op nareis (2)"
+    assert row["verlengingsredenen"] == "", "free text can hold names: not for the coordinator"
     assert row["mediane_verblijfsduur_dagen"] == "68,5"
     assert row["huisarts_binnen_14_dagen_aandeel"] == "0,3333"
     assert row["nareis_mediane_doorlooptijd_dagen"] == "199"
@@ -145,11 +145,23 @@ def test_evidence_export_csv_and_xlsx(client, coordinator, evidence_world):
     assert {r[0] for r in xrows[1:]} == {GRONINGEN, UTRECHT}, "municipalities without data are left out"
 
 
-def test_evidence_extension_reason_with_formula_is_inert(client, coordinator, evidence_world):
+def test_evidence_extension_reasons_reach_staff_of_the_municipality_only(
+    client, staff_groningen, coordinator, evidence_world
+):
+    client.force_login(staff_groningen)
+    rows = read_csv(client.get(f"/reports/evidence.csv?period={PAST}&municipality={GRONINGEN}"))
+    assert dict(zip(rows[0], rows[1], strict=True))["verlengingsredenen"] == "wacht op nareis (2)"
+    client.force_login(coordinator)
+    _ws, xrows = read_xlsx(client.get(f"/reports/evidence.xlsx?period={PAST}"))
+    column = EVIDENCE_HEADER.index("verlengingsredenen")
+    assert all(not row[column] for row in xrows[1:]), "no free text in a coordinator's export"
+
+
+def test_evidence_extension_reason_with_formula_is_inert(client, pioneer, evidence_world):
     other = municipality("GM0037")
     h = HouseholdFactory(municipality=other)
     placement(h, PropertyFactory(municipality=other), dt.date(2025, 7, 1), reason="=cmd()")
-    client.force_login(coordinator)
+    client.force_login(pioneer)
     rows = read_csv(client.get(f"/reports/evidence.csv?period={PAST}&municipality=GM0037"))
     assert rows[1][EVIDENCE_HEADER.index("verlengingsredenen")] == "'=cmd() (1)"
     _ws, xrows = read_xlsx(client.get(f"/reports/evidence.xlsx?period={PAST}&municipality=GM0037"))
@@ -241,7 +253,8 @@ def test_college_proposal_docx_opens_and_holds_the_agreement_figures(client, pio
     ):
         assert heading in text, heading
     fig = figures.municipality_figures(progress_world["period"], [progress_world["g"].pk])[0]
-    assert f"de werkelijke opgave is daarom {fig.actual_task} personen" in text.lower()
+    assert fig.sentence in text, "the same sentence as the dashboard and the progress report"
+    assert f"de woningen die nog nodig zijn: {fig.actual_task}" in text.lower()
     assert "Pastorie Zuid" in tables
 
 

@@ -19,7 +19,7 @@ from residents.services import place_household, save_property, validate_capacity
 from tests.factories import PlacementFactory, PropertyFactory, ResidentFactory
 from tests.residents.test_concurrency import race
 
-FULL = " is vol: 0 vrije plek(ken)"
+FULL = " is vol: 0 vrije plekken"
 BELOW_OCCUPANCY = "het aantal plekken kan niet lager zijn"
 
 on_postgresql = pytest.mark.skipif(

@@ -89,7 +89,7 @@ def test_twenty_users_placing_into_the_last_free_place_at_once_yields_exactly_on
     assert errors == []
     assert len(successes) == 1
     assert len(refusals) == THREADS - 1
-    assert all(" is vol: 0 vrije plek(ken)" in message for message in refusals), refusals[:3]
+    assert all(" is vol: 0 vrije plekken" in message for message in refusals), refusals[:3]
     assert Placement.objects.filter(property=prop).count() == 3 == prop.capacity
     assert Placement.objects.filter(property=prop).active_on(START).count() <= prop.capacity
 
