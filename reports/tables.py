@@ -25,7 +25,17 @@ QUOTA_HEADER = (
     "nog_te_huisvesten",
     "werkelijke_opgave",
 )
-REGION_HEADER = ("gemeentecode", "gemeente", "taakstelling", "aandeel", "bijdrage", "afwijking")
+# taakstelling is the quota the figures use (the agreed one after an art. 29(2) redistribution);
+# wettelijke_taakstelling the art. 29 quota beside it (empty when the quota was entered by hand).
+REGION_HEADER = (
+    "gemeentecode",
+    "gemeente",
+    "taakstelling",
+    "aandeel",
+    "bijdrage",
+    "afwijking",
+    "wettelijke_taakstelling",
+)
 REGION_PERCENT_COLUMNS = (3, 4, 5)
 SIGNALS_HEADER = ("soort", "signaal", "huishouden", "gemeentecode", "gemeente", "datum", "aantal_bewoners")
 SIGNALS_PURPOSE = "report_signals"
@@ -56,6 +66,7 @@ def region_rows(region, period):
             member.share,
             member.contribution,
             member.deviation,
+            member.statutory_target,
         )
 
 
