@@ -163,6 +163,19 @@ def personal_data_view(view):
     return wrapper
 
 
+def quota_setter_view(view):
+    """Pioneers and superusers: the pages that set quotas (art. 29). Others get the no-access page."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not scope.sets_quotas(request.user):
+            return _no_role(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def get_visible_or_404(queryset, user, request, **lookup):
     """The one record matching `lookup` that `user` may see, or Http404.
 

@@ -19,7 +19,18 @@ from accesslog.log import client_address
 def audited_models():
     """(model, options) for every audited model; the personal-data models have `visible_to`."""
     from buddies.models import Buddy, BuddyMatch
-    from housing.models import Activity, IntentAgreement, Organisation, Property, Quota, UserScope
+    from housing.models import (
+        Activity,
+        IntentAgreement,
+        NationalNumber,
+        Organisation,
+        Population,
+        Property,
+        Quota,
+        Redistribution,
+        RedistributionShare,
+        UserScope,
+    )
     from residents.models import Household, Placement, Resident
 
     return [
@@ -33,6 +44,10 @@ def audited_models():
         (Quota, {}),
         (Organisation, {}),
         (Activity, {"m2m_fields": {"organisations"}}),
+        (Population, {}),
+        (NationalNumber, {}),
+        (Redistribution, {}),
+        (RedistributionShare, {}),
         # Who gave whom which municipalities and which role: security-relevant, superusers only.
         (UserScope, {"m2m_fields": {"municipalities"}}),
         (

@@ -37,9 +37,11 @@ __all__ = [
     "agreement_progress",
     "capacity_figures",
     "carried_over_into",
+    "figures_for_periods",
     "households_without_buddy",
     "municipality_figures",
     "municipality_history",
+    "national_number",
     "occupancy_forecast",
     "occupancy_trend",
     "region_figures",
@@ -135,6 +137,7 @@ class RegionMemberFigures:
     share: Decimal | None
     contribution: Decimal | None
     statutory_target: int | None = None
+    population_year: int | None = None
 
     @property
     def redistributed(self):
@@ -157,6 +160,16 @@ class RegionFigures:
     total_placements: int
     total_statutory: int | None = None
     redistribution: object = None  # the art. 29(2) agreement of the period, if any
+
+    @property
+    def population_year(self):
+        """The oldest population year the members' quotas were computed from."""
+        return min((m.population_year for m in self.members if m.population_year is not None), default=None)
+
+    @property
+    def population_outdated(self):
+        year = self.population_year
+        return year is not None and year != self.period.year - 1
 
 
 @dataclass
@@ -354,6 +367,54 @@ def carried_over_into(period, municipality_ids=ALL, *, today=None):
     return {r.municipality_id: r.task - r.realised for r in rows if r.has_quota}
 
 
+def figures_for_periods(periods, municipality_ids, *, today=None):
+    """{(municipality id, period): MunicipalityFigures} for the municipalities that had a quota in
+    each of `periods` (the province's supervision reads past checkpoints from it). 2 queries,
+    whatever the number of periods."""
+    today = _today(today)
+    periods = list(periods)
+    if not periods:
+        return {}
+    condition = Q()
+    for period in periods:
+        condition |= Q(year=period.year, half=period.half)
+    quotas = _restrict(Quota.objects.filter(condition), "municipality", municipality_ids).values(
+        "municipality_id",
+        "municipality__cbs_code",
+        "municipality__name",
+        "municipality__province",
+        "year",
+        "half",
+        "target",
+        "carried_over",
+        "statutory_target",
+        "population_year",
+    )
+    quotas = list(quotas)
+    counts = _resident_counts(periods, municipality_ids, today)
+    result = {}
+    for q in quotas:
+        period = Period(q["year"], q["half"])
+        realised, temporary, counted, realised_temporary = counts.get((q["municipality_id"], period), (0, 0, 0, 0))
+        result[(q["municipality_id"], period)] = MunicipalityFigures(
+            municipality_id=q["municipality_id"],
+            cbs_code=q["municipality__cbs_code"],
+            name=q["municipality__name"],
+            province=q["municipality__province"],
+            period=period,
+            has_quota=True,
+            target=q["target"],
+            carried_over=q["carried_over"],
+            realised=realised,
+            temporary=temporary,
+            temporary_counted=counted,
+            realised_temporary=realised_temporary,
+            statutory_target=q["statutory_target"],
+            population_year=q["population_year"],
+        )
+    return result
+
+
 def totals(rows, period=None):
     """The sum of `rows` as one MunicipalityFigures (municipality_id None). No query."""
     rows = list(rows)
@@ -376,8 +437,19 @@ def totals(rows, period=None):
             if any(r.statutory_target is not None for r in rows)
             else None
         ),
+        # The oldest population year any member's quota was computed from, so a total says when
+        # part of it is an estimate.
+        population_year=min((r.population_year for r in rows if r.population_year is not None), default=None),
         _remaining_sum=sum(r.remaining for r in rows),
     )
+
+
+def national_number(period):
+    """The national number (vg) recorded for `period`, or None; it says whether it is an example
+    figure. 1 query."""
+    from housing.models import NationalNumber
+
+    return NationalNumber.objects.filter(year=period.year, half=period.half).first()
 
 
 def municipality_history(municipality_id, *, today=None):
@@ -430,12 +502,12 @@ def region_figures(region, period=None, *, today=None):
     members = list(region.members.values("pk", "cbs_code", "name").order_by("name"))
     ids = [m["pk"] for m in members]
     quotas = {
-        municipality: (target, statutory)
-        for municipality, target, statutory in Quota.objects.for_period(period)
+        municipality: (target, statutory, year)
+        for municipality, target, statutory, year in Quota.objects.for_period(period)
         .filter(municipality__in=ids)
-        .values_list("municipality", "target", "statutory_target")
+        .values_list("municipality", "target", "statutory_target", "population_year")
     }
-    targets = {pk: target for pk, (target, _statutory) in quotas.items()}
+    targets = {pk: values[0] for pk, values in quotas.items()}
     placed = dict(
         Placement.objects.active_on(ref)
         .filter(property__municipality__in=ids)
@@ -455,7 +527,8 @@ def region_figures(region, period=None, *, today=None):
             placements=placed.get(m["pk"], 0),
             share=_fraction(targets.get(m["pk"], 0), total_target),
             contribution=_fraction(placed.get(m["pk"], 0), total_placements),
-            statutory_target=quotas.get(m["pk"], (0, None))[1],
+            statutory_target=quotas.get(m["pk"], (0, None, None))[1],
+            population_year=quotas.get(m["pk"], (0, None, None))[2],
         )
         for m in members
     ]

@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from front.views import agreements, buddies, dashboard, households, placements, properties
+from front.views import agreements, buddies, dashboard, households, placements, properties, quotas
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboard", permanent=False)),
@@ -27,4 +27,6 @@ urlpatterns = [
     path("buddies/matches/new/", buddies.match_create, name="match_create"),
     path("agreements/", agreements.agreement_list, name="agreement_list"),
     path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement_detail"),
+    path("quotas/compute/", quotas.quota_compute, name="quota_compute"),
+    path("supervision/", quotas.supervision_page, name="supervision"),
 ]

@@ -50,6 +50,12 @@ def reference_year(period):
     return period.year - 1
 
 
+def latest_population_year(at_most):
+    """The newest loaded population year not after `at_most`, or None. For estimates only (the
+    demo data): art. 29 itself never falls back to another year."""
+    return Population.objects.filter(year__lte=at_most).order_by("-year").values_list("year", flat=True).first()
+
+
 @dataclass
 class QuotaRow:
     municipality_id: int
@@ -64,6 +70,10 @@ class QuotaRow:
     carried_over: int = 0  # what apply_quotas will store
     carried_over_kept: bool = False  # an override with a reason, which a new computation keeps
     redistributed: bool = False  # member of a redistribution agreement for the period
+
+    @property
+    def share_percent(self):
+        return self.share * 100
 
     @property
     def difference(self):

@@ -62,6 +62,13 @@ def _province_ids(user):
     return cached
 
 
+def sets_quotas(user):
+    """Pioneers and superusers compute and save quotas (art. 29) for every municipality."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or PIONEER in roles_of(user)
+
+
 def sees_personal_data(user):
     """Staff, pioneers and superusers see personal data; coordinators and role-less users do not."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -10,9 +10,11 @@ from functools import wraps
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.access import figures_view, personal_data_view
+from figures import supervision
 from figures.selection import BadSelection, build_selection
 from housing import scope
 from housing.models import IntentAgreement, Municipality, Region
@@ -98,6 +100,24 @@ def region_export(request, pk, fmt):
         tables.region_rows(region, period),
         title=_("Region"),
         percent_columns=tables.REGION_PERCENT_COLUMNS,
+    )
+
+
+@figures_view
+def supervision_export(request, fmt):
+    """The province's supervision table: a province outside the user's figures scope is a 404."""
+    provinces, ids = supervision.province_choices(request.user)
+    province = request.GET.get("province") or (provinces[0] if len(provinces) == 1 else "")
+    if not province:
+        return bad_request(request, _("Choose a province: ?province=Groningen."))
+    if province not in provinces:
+        raise Http404
+    return export_response(
+        fmt,
+        f"toezicht-{slugify(province)}",
+        tables.SUPERVISION_HEADER,
+        tables.supervision_rows(supervision.supervision(province, ids)),
+        title=_("Supervision"),
     )
 
 
