@@ -107,9 +107,7 @@ def region_export(request, pk, fmt):
 def supervision_export(request, fmt):
     """The province's supervision table: a province outside the user's figures scope is a 404."""
     provinces, ids = supervision.province_choices(request.user)
-    province = request.GET.get("province") or (provinces[0] if len(provinces) == 1 else "")
-    if not province:
-        return bad_request(request, _("Choose a province: ?province=Groningen."))
+    province = request.GET.get("province") or (provinces[0] if provinces else "")
     if province not in provinces:
         raise Http404
     return export_response(
