@@ -568,9 +568,7 @@ def example_quotas(period, national_number):
     when that is not loaded, the latest loaded one (the result then says `outdated`). Records the
     national number as an example. None when no population is loaded at all."""
     from housing.models import NationalNumber
-    from housing.quota import compute_quotas, latest_population_year, reference_year
-
-    from housing.quota import QuotaComputationError
+    from housing.quota import QuotaComputationError, compute_quotas, latest_population_year, reference_year
 
     year = latest_population_year(reference_year(period))
     if year is None:

@@ -71,7 +71,9 @@ class MunicipalityFigures:
     temporary: int = 0
     temporary_counted: int = 0
     realised_temporary: int = 0  # realised in this period and still temporary on the reference date
-    statutory_target: int | None = None  # art. 29 quota when computed; differs from target after redistribution
+    statutory_target: int | None = (
+        None  # art. 29 quota when computed; differs from target after redistribution
+    )
     population_year: int | None = None  # the 1 January population the quota was computed from
     # Only on totals: the sum of the members' remaining (see totals()).
     _remaining_sum: int | None = field(default=None, repr=False)
@@ -395,7 +397,9 @@ def figures_for_periods(periods, municipality_ids, *, today=None):
     result = {}
     for q in quotas:
         period = Period(q["year"], q["half"])
-        realised, temporary, counted, realised_temporary = counts.get((q["municipality_id"], period), (0, 0, 0, 0))
+        realised, temporary, counted, realised_temporary = counts.get(
+            (q["municipality_id"], period), (0, 0, 0, 0)
+        )
         result[(q["municipality_id"], period)] = MunicipalityFigures(
             municipality_id=q["municipality_id"],
             cbs_code=q["municipality__cbs_code"],

@@ -252,7 +252,9 @@ class Redistribution(models.Model):
         verbose_name_plural = _("redistribution agreements")
         ordering = ["-year", "-half", "region__name"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "year", "half"], name="redistribution_unique_per_period"),
+            models.UniqueConstraint(
+                fields=["region", "year", "half"], name="redistribution_unique_per_period"
+            ),
             models.CheckConstraint(condition=Q(half__in=[1, 2]), name="redistribution_half_valid"),
         ]
 
@@ -271,7 +273,10 @@ class RedistributionShare(models.Model):
         Redistribution, on_delete=models.CASCADE, related_name="shares", verbose_name=_("agreement")
     )
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="redistribution_shares", verbose_name=_("municipality")
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="redistribution_shares",
+        verbose_name=_("municipality"),
     )
     statutory = models.PositiveIntegerField(_("statutory quota"))
     agreed = models.PositiveIntegerField(_("agreed quota"))

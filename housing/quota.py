@@ -53,7 +53,9 @@ def reference_year(period):
 def latest_population_year(at_most):
     """The newest loaded population year not after `at_most`, or None. For estimates only (the
     demo data): art. 29 itself never falls back to another year."""
-    return Population.objects.filter(year__lte=at_most).order_by("-year").values_list("year", flat=True).first()
+    return (
+        Population.objects.filter(year__lte=at_most).order_by("-year").values_list("year", flat=True).first()
+    )
 
 
 @dataclass
@@ -148,7 +150,10 @@ def compute_quotas(period, national_number, *, population_year=None, carried_ove
         )
     national = sum(inhabitants[m["pk"]] for m in municipalities)
     current = {
-        q.municipality_id: q for q in Quota.objects.for_period(period).only("municipality", "target", "carried_over", "carried_over_reason")
+        q.municipality_id: q
+        for q in Quota.objects.for_period(period).only(
+            "municipality", "target", "carried_over", "carried_over_reason"
+        )
     }
     redistributed = set(
         RedistributionShare.objects.filter(
@@ -195,7 +200,9 @@ def apply_quotas(computation, *, source, is_example=False):
         redistribution__year=period.year, redistribution__half=period.half
     ).select_related("municipality")
     by_id = {r.municipality_id: r for r in computation.rows}
-    changed = [s for s in shares if by_id.get(s.municipality_id) and by_id[s.municipality_id].quota != s.statutory]
+    changed = [
+        s for s in shares if by_id.get(s.municipality_id) and by_id[s.municipality_id].quota != s.statutory
+    ]
     if changed:
         raise QuotaComputationError(
             _(
@@ -253,7 +260,8 @@ def save_redistribution(*, region, period, decided_on, agreed, notes=""):
     }
     if set(quotas) != member_ids:
         raise QuotaComputationError(
-            _("Every member needs a quota for %(period)s before it can be redistributed.") % {"period": period}
+            _("Every member needs a quota for %(period)s before it can be redistributed.")
+            % {"period": period}
         )
     redistribution = Redistribution.objects.filter(region=region, year=period.year, half=period.half).first()
     previous = {}
@@ -267,7 +275,10 @@ def save_redistribution(*, region, period, decided_on, agreed, notes=""):
             statutory[pk] = quota.statutory_target if quota.statutory_target is not None else quota.target
     if sum(int(v) for v in agreed.values()) != sum(statutory.values()):
         raise QuotaComputationError(
-            _("The agreed quotas add up to %(agreed)s, the statutory ones to %(statutory)s: the sum must stay the same.")
+            _(
+                "The agreed quotas add up to %(agreed)s, the statutory ones to %(statutory)s: "
+                "the sum must stay the same."
+            )
             % {"agreed": sum(int(v) for v in agreed.values()), "statutory": sum(statutory.values())}
         )
     if redistribution is None:

@@ -226,6 +226,5 @@ def region_detail(request, pk):
             "result": result,
             "linkable": linkable,
             "national_number": figures.national_number(period),
-
         },
     )

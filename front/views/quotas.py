@@ -83,6 +83,8 @@ def _supervision(request):
         "province": province,
         "rows": rows,
         "periods": supervision.past_periods(today),
-        "ladder": [(misses, supervision.STEP_LABELS.get(step, step)) for misses, step in supervision.ladder(province)],
+        "ladder": [
+            (misses, supervision.STEP_LABELS.get(step, step)) for misses, step in supervision.ladder(province)
+        ],
         "outdated": any(c.figures and c.figures.population_outdated for r in rows for c in r.checkpoints),
     }

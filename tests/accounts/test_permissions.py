@@ -5,7 +5,8 @@ Own records lie in Groningen (GM0014), foreign ones in Utrecht (GM0344). Expecte
 anonymous → the sign-in page (except sign-in and /healthz); a user without a role → the "no access"
 page (403); coordinators → figures pages yes (200), personal-data pages no (403, or 404 for a
 record); a province supervisor (province of Groningen) like a coordinator, but only for the
-municipalities of its province (Utrecht's records answer 404); a record outside the user's scope → 404, and the attempt is in the access log as refused.
+municipalities of its province (Utrecht's records answer 404); a record outside the user's scope
+→ 404, and the attempt is in the access log as refused.
 Each role is one test that walks the whole table and reports every mismatch at once.
 """
 

@@ -37,7 +37,9 @@ def test_a_later_year_loads_beside_the_earlier_one(tmp_path, capsys):
 
 
 def test_loading_a_year_again_replaces_its_figures(tmp_path):
-    call_command("load_population", str(write(tmp_path, ["GM0014;Groningen;1", "GM0344;Utrecht;2"])), "--year", "2025")
+    call_command(
+        "load_population", str(write(tmp_path, ["GM0014;Groningen;1", "GM0344;Utrecht;2"])), "--year", "2025"
+    )
     call_command("load_population", str(write(tmp_path, ["GM0014;Groningen;3"])), "--year", "2025")
     assert list(Population.objects.filter(year=2025).values_list("inhabitants", flat=True)) == [3]
 

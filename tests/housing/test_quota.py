@@ -17,7 +17,14 @@ from housing.quota import (
     compute_quotas,
     reference_year,
 )
-from tests.factories import GRONINGEN, HouseholdFactory, PlacementFactory, QuotaFactory, ResidentFactory, municipality
+from tests.factories import (
+    GRONINGEN,
+    HouseholdFactory,
+    PlacementFactory,
+    QuotaFactory,
+    ResidentFactory,
+    municipality,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +148,12 @@ def test_an_overridden_carried_over_figure_with_a_reason_is_kept():
     groningen = municipality(GRONINGEN)
     QuotaFactory(municipality=groningen, year=2025, half=1, target=10)
     QuotaFactory(
-        municipality=groningen, year=2025, half=2, target=1, carried_over=3, carried_over_reason="Correctie COA"
+        municipality=groningen,
+        year=2025,
+        half=2,
+        target=1,
+        carried_over=3,
+        carried_over_reason="Correctie COA",
     )
     computation = compute_quotas(H2_2025, 8800, carried_over={groningen.pk: 10})
     row = next(r for r in computation.rows if r.cbs_code == GRONINGEN)

@@ -33,7 +33,9 @@ def make_region():
 @pytest.mark.django_db
 def test_agreed_quotas_replace_the_targets_and_keep_the_statutory_ones_beside_them():
     region, (g, s, v) = make_region()
-    save_redistribution(region=region, period=PERIOD, decided_on=DECIDED, agreed={g.pk: 100, s.pk: 26, v.pk: 24})
+    save_redistribution(
+        region=region, period=PERIOD, decided_on=DECIDED, agreed={g.pk: 100, s.pk: 26, v.pk: 24}
+    )
     quota = Quota.objects.get(municipality=g, year=2026, half=2)
     assert (quota.target, quota.statutory_target) == (100, 120)
     result = figures.region_figures(region, PERIOD)
@@ -47,8 +49,12 @@ def test_agreed_quotas_replace_the_targets_and_keep_the_statutory_ones_beside_th
 @pytest.mark.django_db
 def test_changing_an_agreement_keeps_the_original_statutory_quotas():
     region, (g, s, v) = make_region()
-    save_redistribution(region=region, period=PERIOD, decided_on=DECIDED, agreed={g.pk: 100, s.pk: 26, v.pk: 24})
-    save_redistribution(region=region, period=PERIOD, decided_on=DECIDED, agreed={g.pk: 110, s.pk: 20, v.pk: 20})
+    save_redistribution(
+        region=region, period=PERIOD, decided_on=DECIDED, agreed={g.pk: 100, s.pk: 26, v.pk: 24}
+    )
+    save_redistribution(
+        region=region, period=PERIOD, decided_on=DECIDED, agreed={g.pk: 110, s.pk: 20, v.pk: 20}
+    )
     shares = {s_.municipality_id: (s_.statutory, s_.agreed) for s_ in RedistributionShare.objects.all()}
     assert shares == {g.pk: (120, 110), s.pk: (16, 20), v.pk: (14, 20)}
 
@@ -59,7 +65,10 @@ def test_an_agreement_that_changes_the_sum_is_refused_and_changes_nothing(agreed
     region, members = make_region()
     with pytest.raises(QuotaComputationError):
         save_redistribution(
-            region=region, period=PERIOD, decided_on=DECIDED, agreed={m.pk: a for m, a in zip(members, agreed, strict=True)}
+            region=region,
+            period=PERIOD,
+            decided_on=DECIDED,
+            agreed={m.pk: a for m, a in zip(members, agreed, strict=True)},
         )
     assert not RedistributionShare.objects.exists()
     assert Quota.objects.get(municipality=members[0], year=2026, half=2).target == 120
@@ -71,13 +80,17 @@ def test_an_agreement_needs_every_member_and_their_quotas():
     with pytest.raises(QuotaComputationError):
         save_redistribution(region=region, period=PERIOD, decided_on=DECIDED, agreed={g.pk: 134, s.pk: 16})
     with pytest.raises(QuotaComputationError):
-        save_redistribution(region=region, period=Period(2027, 1), decided_on=DECIDED, agreed={g.pk: 1, s.pk: 1, v.pk: 1})
+        save_redistribution(
+            region=region, period=Period(2027, 1), decided_on=DECIDED, agreed={g.pk: 1, s.pk: 1, v.pk: 1}
+        )
 
 
 @pytest.mark.django_db
 def test_region_page_and_report_show_the_agreed_and_the_statutory_quota(client, pioneer):
     region, (g, s, v) = make_region()
-    save_redistribution(region=region, period=PERIOD, decided_on=DECIDED, agreed={g.pk: 100, s.pk: 26, v.pk: 24})
+    save_redistribution(
+        region=region, period=PERIOD, decided_on=DECIDED, agreed={g.pk: 100, s.pk: 26, v.pk: 24}
+    )
     client.force_login(pioneer)
     page = client.get(f"/regions/{region.pk}/?period={PERIOD}").content.decode()
     assert "art. 29" in page and ">120<" in page and ">100<" in page
@@ -92,7 +105,9 @@ def test_region_page_and_report_show_the_agreed_and_the_statutory_quota(client, 
 @pytest.mark.django_db
 def test_the_database_refuses_shares_that_break_the_sum_whatever_writes_them():
     region, (g, s, v) = make_region()
-    save_redistribution(region=region, period=PERIOD, decided_on=DECIDED, agreed={g.pk: 100, s.pk: 26, v.pk: 24})
+    save_redistribution(
+        region=region, period=PERIOD, decided_on=DECIDED, agreed={g.pk: 100, s.pk: 26, v.pk: 24}
+    )
     share = RedistributionShare.objects.get(municipality=g)
     with pytest.raises(IntegrityError), transaction.atomic():
         RedistributionShare.objects.filter(pk=share.pk).update(agreed=101)
@@ -135,5 +150,9 @@ def test_concurrent_edits_of_one_agreement_keep_the_sum():
     assert len(shares) == 3 and RedistributionShare.objects.values("redistribution").distinct().count() == 1
     assert {pk: agreed for pk, (_st, agreed) in shares.items()} in allocations  # one edit, never a mix
     assert sum(a for _st, a in shares.values()) == sum(st for st, _a in shares.values()) == 150
-    targets = dict(Quota.objects.filter(year=2026, half=2, municipality__in=[g, s, v]).values_list("municipality", "target"))
+    targets = dict(
+        Quota.objects.filter(year=2026, half=2, municipality__in=[g, s, v]).values_list(
+            "municipality", "target"
+        )
+    )
     assert targets == {pk: agreed for pk, (_st, agreed) in shares.items()}

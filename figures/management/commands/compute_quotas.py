@@ -16,7 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("period", help="For example 2025-H2.")
         parser.add_argument("national_number", type=int, help="vg: the number the minister published.")
         parser.add_argument("--source", default="", help="Where the national number was published.")
-        parser.add_argument("--example", action="store_true", help="The national number is an example figure.")
+        parser.add_argument(
+            "--example", action="store_true", help="The national number is an example figure."
+        )
         parser.add_argument(
             "--population-year", type=int, default=None, help="An older loaded year, for an estimate only."
         )
@@ -38,8 +40,10 @@ class Command(BaseCommand):
         except (ValueError, QuotaComputationError) as exc:
             raise CommandError(str(exc)) from exc
         largest = sorted(computation.rows, key=lambda r: -r.inhabitants)[:10]
-        self.stdout.write(f"Period {period}, vg {computation.national_number}, population of 1 January "
-                          f"{computation.population_year} ({computation.national_inhabitants} inhabitants)")
+        self.stdout.write(
+            f"Period {period}, vg {computation.national_number}, population of 1 January "
+            f"{computation.population_year} ({computation.national_inhabitants} inhabitants)"
+        )
         if computation.outdated:
             self.stdout.write(f"ESTIMATE: the law prescribes 1 January {computation.required_year}.")
         for row in largest:

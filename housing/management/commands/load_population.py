@@ -13,7 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path")
-        parser.add_argument("--year", type=int, required=True, help="The year of the 1 January reference date.")
+        parser.add_argument(
+            "--year", type=int, required=True, help="The year of the 1 January reference date."
+        )
         parser.add_argument(
             "--source",
             default="",
