@@ -145,8 +145,9 @@ def generate(*, stdout, seed=2026, scale=1.0, today=None):
         counts = {}
         counts["quotas"] = _quotas(municipalities, weights, periods, sizes["residents"], rng)
         say(
-            f"quotas: {counts['quotas']} for {len(municipalities)} municipalities, {periods[0]}–{periods[-1]}, "
-            "by art. 29 from the CBS inhabitants and an EXAMPLE national number (not a published figure)"
+            f"quotas: {counts['quotas']} for {len(municipalities)} municipalities, "
+            f"{periods[0]}–{periods[-1]}, by art. 29 from the CBS inhabitants and an EXAMPLE national "
+            "number (not a published figure)"
         )
         regions = _regions(municipalities)
         say(f"regions: {regions} (one per province)")
