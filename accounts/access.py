@@ -78,6 +78,7 @@ RECORD_VIEWS = {
     "agreement_detail": "housing.intentagreement",
     "agreement_college_proposal": "housing.intentagreement",
     "region_detail": "housing.region",
+    "region_redistribution": "housing.region",
     "report_region": "housing.region",
     "report_region_progress": "housing.region",
     "report_region_progress_pdf": "housing.region",

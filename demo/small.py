@@ -338,6 +338,37 @@ class DemoBuilder:
     def region(self):
         region, _created = Region.objects.get_or_create(name=REGION_NAME)
         region.members.add(*Municipality.objects.active().filter(province="Groningen"))
+        self.redistribution(region)
+
+    def redistribution(self, region):
+        """An example art. 29(2) agreement for the current period: Groningen hands a tenth of its
+        quota to Stadskanaal and Veendam, the sum unchanged (housing.quota keeps it so)."""
+        from housing.quota import QuotaComputationError, save_redistribution
+
+        period = Period.containing(self.today)
+        quotas = dict(
+            Quota.objects.for_period(period)
+            .filter(municipality__in=region.members.all())
+            .values_list("municipality", "target")
+        )
+        codes = dict(region.members.values_list("cbs_code", "pk"))
+        if not all(codes.get(code) in quotas for code in (G, STADSKANAAL, VEENDAM)):
+            return
+        moved = quotas[codes[G]] // 10
+        agreed = dict(quotas)
+        agreed[codes[G]] -= moved
+        agreed[codes[STADSKANAAL]] += moved - moved // 2
+        agreed[codes[VEENDAM]] += moved // 2
+        try:
+            save_redistribution(
+                region=region,
+                period=period,
+                decided_on=self.today - dt.timedelta(days=60),
+                agreed=agreed,
+                notes="Voorbeeldafspraak van de demodata.",
+            )
+        except QuotaComputationError:
+            return
 
     # --- organisations, agreements, properties ---
 

@@ -29,4 +29,5 @@ urlpatterns = [
     path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement_detail"),
     path("quotas/compute/", quotas.quota_compute, name="quota_compute"),
     path("supervision/", quotas.supervision_page, name="supervision"),
+    path("regions/<int:pk>/redistribution/", quotas.redistribution_edit, name="region_redistribution"),
 ]

@@ -238,6 +238,36 @@ def apply_quotas(computation, *, source, is_example=False):
     return {"created": created, "updated": updated, "total": computation.total}
 
 
+def _statutory(quota, share):
+    """A member's statutory quota: the one an earlier agreement recorded, else the art. 29 quota,
+    else (entered by hand) the quota itself."""
+    if share is not None:
+        return share.statutory
+    return quota.statutory_target if quota.statutory_target is not None else quota.target
+
+
+def redistribution_members(region, period):
+    """[(municipality id, name, statutory quota or None, current quota or None)] of the members of
+    `region` for `period`: what an agreement starts from. 3 queries."""
+    members = list(region.members.order_by("name").values_list("pk", "name"))
+    quotas = {
+        q.municipality_id: q
+        for q in Quota.objects.for_period(period).filter(municipality__in=[m for m, _n in members])
+    }
+    shares = {
+        s.municipality_id: s
+        for s in RedistributionShare.objects.filter(
+            redistribution__region=region, redistribution__year=period.year, redistribution__half=period.half
+        )
+    }
+    rows = []
+    for pk, name in members:
+        quota = quotas.get(pk)
+        statutory = _statutory(quota, shares.get(pk)) if quota is not None else None
+        rows.append((pk, name, statutory, quota.target if quota is not None else None))
+    return rows
+
+
 @transaction.atomic
 def save_redistribution(*, region, period, decided_on, agreed, notes=""):
     """Record (or change) the art. 29(2) agreement of `region` for `period`: `agreed` maps every
@@ -267,12 +297,7 @@ def save_redistribution(*, region, period, decided_on, agreed, notes=""):
     previous = {}
     if redistribution is not None:
         previous = {s.municipality_id: s for s in redistribution.shares.all()}
-    statutory = {}
-    for pk, quota in quotas.items():
-        if pk in previous:
-            statutory[pk] = previous[pk].statutory
-        else:
-            statutory[pk] = quota.statutory_target if quota.statutory_target is not None else quota.target
+    statutory = {pk: _statutory(quota, previous.get(pk)) for pk, quota in quotas.items()}
     if sum(int(v) for v in agreed.values()) != sum(statutory.values()):
         raise QuotaComputationError(
             _(

@@ -60,3 +60,33 @@ class ProvinceForm(forms.Form):
     def __init__(self, data=None, *, provinces, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["province"].choices = [(p, p) for p in provinces]
+
+
+class RedistributionForm(forms.Form):
+    """The decision date and an agreed quota per member municipality (fields `member_<pk>`)."""
+
+    decided_on = forms.DateField(
+        label=gettext_lazy("Decision date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("The date the members decided on the redistribution."),
+    )
+    notes = forms.CharField(
+        label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, data=None, *, members, **kwargs):
+        """`members`: (municipality id, name, statutory quota, current agreed quota) per member."""
+        super().__init__(data, **kwargs)
+        self.members = members
+        for pk, name, statutory, agreed in members:
+            self.fields[f"member_{pk}"] = forms.IntegerField(
+                label=name,
+                min_value=0,
+                max_value=1_000_000,
+                initial=agreed,
+                help_text=_("Statutory quota: %(statutory)s")
+                % {"statutory": "—" if statutory is None else statutory},
+            )
+
+    def agreed(self):
+        return {pk: self.cleaned_data[f"member_{pk}"] for pk, _name, _statutory, _agreed in self.members}

@@ -226,5 +226,6 @@ def region_detail(request, pk):
             "result": result,
             "linkable": linkable,
             "national_number": figures.national_number(period),
+            "sets_quotas": scope.sets_quotas(request.user),
         },
     )

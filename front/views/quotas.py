@@ -2,16 +2,23 @@
 supervision page. Thin views: housing.quota computes and writes, figures reads the results."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import figures_view, quota_setter_view
 from figures import figures, supervision
-from front.forms.quotas import ProvinceForm, QuotaComputationForm
+from figures.selection import build_selection
+from front.forms.quotas import ProvinceForm, QuotaComputationForm, RedistributionForm
 from housing import scope
-from housing.models import NationalNumber
-from housing.quota import QuotaComputationError, apply_quotas, compute_quotas
+from housing.models import NationalNumber, Region
+from housing.quota import (
+    QuotaComputationError,
+    apply_quotas,
+    compute_quotas,
+    redistribution_members,
+    save_redistribution,
+)
 
 
 @quota_setter_view
@@ -88,3 +95,36 @@ def _supervision(request):
         ],
         "outdated": any(c.figures and c.figures.population_outdated for r in rows for c in r.checkpoints),
     }
+
+
+@quota_setter_view
+def redistribution_edit(request, pk):
+    """An art. 29(2) agreement of a region for the chosen period: the agreed quota per member,
+    prefilled with the current one; housing.quota.save_redistribution checks and writes it."""
+    region = get_object_or_404(Region.objects.visible_to(request.user), pk=pk)
+    period = build_selection(request.user, request.GET, personal=False, choose=("period",)).period
+    rows = redistribution_members(region, period)
+    form = RedistributionForm(request.POST or None, members=rows)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_redistribution(
+                region=region,
+                period=period,
+                decided_on=form.cleaned_data["decided_on"],
+                agreed=form.agreed(),
+                notes=form.cleaned_data["notes"],
+            )
+        except QuotaComputationError as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request, _("The redistribution agreement for %(period)s is saved.") % {"period": period}
+            )
+            return redirect(f"{region.get_absolute_url()}?period={period}")
+    statutory_sum = sum(r[2] for r in rows if r[2] is not None)
+    return render(
+        request,
+        "quotas/redistribution.html",
+        {"region": region, "period": period, "form": form, "error": error, "statutory_sum": statutory_sum},
+    )

@@ -83,6 +83,7 @@ ROWS = [
     ("report_supervision", None, "figures", {"fmt": "xlsx"}, "get"),
     ("supervision", None, "figures", {}, "get"),
     ("quota_compute", None, "quota_setter", {}, "get"),
+    ("region_redistribution", "region", "quota_setter_record", {}, "get"),
     ("admin:index", None, "admin", {}, "get"),
 ]
 
@@ -169,6 +170,10 @@ def expected(kind, role, side):
         return 200
     if kind == "quota_setter":
         return 200 if role in ("superuser", "pioneer") else "no_role"
+    if kind == "quota_setter_record":
+        if role not in ("superuser", "pioneer"):
+            return "no_role"
+        return 200 if side in SCOPE[role] else 404
     if kind == "figures_record":
         if role == "coordinator":
             return 200

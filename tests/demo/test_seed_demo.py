@@ -243,5 +243,10 @@ def test_demo_quotas_follow_art_29_from_the_real_inhabitants(seeded):
     current = Period.containing(timezone.localdate())
     quota = Quota.objects.get(municipality__cbs_code="GM0014", year=current.year, half=current.half)
     assert quota.population_year == 2024
-    assert quota.target == quota.statutory_target == art29_quota(10_000, 243_768, 17_942_942)
+    assert quota.statutory_target == art29_quota(10_000, 243_768, 17_942_942)
     assert NationalNumber.objects.get(year=current.year, half=current.half).is_example
+    # The example art. 29(2) agreement in Regio Groningen moves a tenth of Groningen's quota to two
+    # other members; the region's sum stays the statutory one.
+    assert quota.target == quota.statutory_target - quota.statutory_target // 10
+    region = Quota.objects.for_period(current).filter(municipality__province="Groningen")
+    assert sum(q.target for q in region) == sum(q.statutory_target for q in region)

@@ -156,3 +156,41 @@ def test_concurrent_edits_of_one_agreement_keep_the_sum():
         )
     )
     assert targets == {pk: agreed for pk, (_st, agreed) in shares.items()}
+
+
+@pytest.mark.django_db
+def test_pioneer_records_a_redistribution_on_the_region_page_and_a_wrong_sum_changes_nothing(client, pioneer):
+    region, (g, s, v) = make_region()
+    client.force_login(pioneer)
+    url = f"/regions/{region.pk}/redistribution/?period={PERIOD}"
+    assert client.get(url).status_code == 200
+    wrong = {
+        "decided_on": "2026-05-01",
+        f"member_{g.pk}": "100",
+        f"member_{s.pk}": "26",
+        f"member_{v.pk}": "30",
+    }
+    response = client.post(url, wrong)
+    assert response.status_code == 200 and response.context["error"]
+    assert not RedistributionShare.objects.exists()
+    assert client.post(url, {**wrong, f"member_{v.pk}": "abc"}).status_code == 200
+    assert not RedistributionShare.objects.exists()
+    response = client.post(url, {**wrong, f"member_{v.pk}": "24"})
+    assert response.status_code == 302
+    assert Quota.objects.get(municipality=g, year=2026, half=2).target == 100
+    assert sum(RedistributionShare.objects.values_list("agreed", flat=True)) == 150
+
+
+@pytest.mark.django_db
+def test_staff_and_coordinators_cannot_record_a_redistribution(client, staff_groningen, coordinator):
+    region, (g, s, v) = make_region()
+    data = {
+        "decided_on": "2026-05-01",
+        f"member_{g.pk}": "100",
+        f"member_{s.pk}": "26",
+        f"member_{v.pk}": "24",
+    }
+    for user in (staff_groningen, coordinator):
+        client.force_login(user)
+        assert client.post(f"/regions/{region.pk}/redistribution/?period={PERIOD}", data).status_code == 403
+    assert not RedistributionShare.objects.exists()
