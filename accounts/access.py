@@ -103,6 +103,7 @@ RECORD_VIEWS = {
     "activity_create": "housing.intentagreement",
     "activity_edit": "housing.activity",
     "region_detail": "housing.region",
+    "region_redistribution": "housing.region",
     "report_region": "housing.region",
     "report_region_progress": "housing.region",
     "report_region_progress_pdf": "housing.region",
@@ -336,6 +337,19 @@ def personal_data_view(view):
                 else:
                     log_refused(request, "page", match.view_name if match is not None else "")
                 request._accesslog_refused_logged = True
+            return _no_role(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def quota_setter_view(view):
+    """Pioneers and superusers: the pages that set quotas (art. 29). Others get the no-access page."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not scope.sets_quotas(request.user):
             return _no_role(request)
         return view(request, *args, **kwargs)
 

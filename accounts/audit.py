@@ -19,7 +19,19 @@ from accesslog.log import client_address
 def audited_models():
     """(model, options) for every audited model; the personal-data models have `visible_to`."""
     from buddies.models import Buddy, BuddyMatch
-    from housing.models import Activity, IntentAgreement, Organisation, Property, Quota, Region, UserScope
+    from housing.models import (
+        Activity,
+        IntentAgreement,
+        NationalNumber,
+        Organisation,
+        Population,
+        Property,
+        Quota,
+        Redistribution,
+        RedistributionShare,
+        Region,
+        UserScope,
+    )
     from residents.models import Household, Placement, Resident, SignalState
 
     return [
@@ -36,6 +48,10 @@ def audited_models():
         (Organisation, {}),
         (Activity, {"m2m_fields": {"organisations"}}),
         (SignalState, {"exclude_fields": ["changed_at"]}),
+        (Population, {}),
+        (NationalNumber, {}),
+        (Redistribution, {}),
+        (RedistributionShare, {}),
         # Who gave whom which municipalities and which role: security-relevant, superusers only.
         (UserScope, {"m2m_fields": {"municipalities"}}),
         (

@@ -25,9 +25,15 @@ PIONEER_MODELS = [
     "housing.organisation",
     "housing.intentagreement",
     "housing.activity",
+    "housing.population",
+    "housing.nationalnumber",
+    "housing.redistribution",
+    "housing.redistributionshare",
 ]
 # Figures only: municipalities, regions and quotas (no personal data).
 COORDINATOR_MODELS = ["housing.municipality", "housing.region", "housing.quota"]
+# Figures only, of one province (housing/scope.py narrows what they see).
+PROVINCE_SUPERVISOR_MODELS = [*COORDINATOR_MODELS, "housing.population", "housing.nationalnumber"]
 
 GROUP_PERMISSIONS = {
     scope.PIONEER: {
@@ -37,6 +43,7 @@ GROUP_PERMISSIONS = {
     },
     scope.MUNICIPAL_STAFF: dict.fromkeys(PERSONAL_MODELS, ("view", "add", "change")),
     scope.COORDINATOR: dict.fromkeys(COORDINATOR_MODELS, ("view",)),
+    scope.PROVINCE_SUPERVISOR: dict.fromkeys(PROVINCE_SUPERVISOR_MODELS, ("view",)),
 }
 
 
@@ -52,7 +59,7 @@ def permissions_for(role):
 
 
 def ensure_role_groups():
-    """Create the three role groups and add their permissions. Idempotent; never removes a
+    """Create the role groups and add their permissions. Idempotent; never removes a
     permission an operator added by hand. Returns the groups by name."""
     groups = {}
     for role in GROUP_PERMISSIONS:

@@ -13,9 +13,11 @@ temporary housing into a home happens on the move-out day, which the half-open r
 allow). `_check_invariants` proves both rules with SQL at the end, so a bug here fails loudly
 instead of producing a data set that breaks the rules the application enforces.
 
-Sizes: municipalities receive quotas, properties, households and buddies in proportion to their
-population where it is known. The shipped municipality list has no population, so for the others a
-seeded random weight is used and named *synthetic* in the output: it is no CBS figure.
+Sizes: municipalities receive properties, households and buddies in proportion to their CBS
+inhabitants (the latest loaded year); quotas are computed by art. 29 from those inhabitants and an
+EXAMPLE national number sized to the generated residents (recorded as an example, no published
+figure). A municipality without a figure (one a test created) gets a seeded random weight, named
+*synthetic* in the output: it is no CBS figure.
 
 Everything (references, V-numbers, names, dates) is derived from `seed`, so two runs on empty
 databases give the same data. On PostgreSQL the large tables are loaded with COPY; other backends
@@ -144,7 +146,9 @@ def generate(*, stdout, seed=2026, scale=1.0, today=None):
         counts = {}
         counts["quotas"] = _quotas(municipalities, weights, periods, sizes["residents"], rng)
         say(
-            f"quotas: {counts['quotas']} for {len(municipalities)} municipalities, {periods[0]}–{periods[-1]}"
+            f"quotas: {counts['quotas']} for {len(municipalities)} municipalities, "
+            f"{periods[0]}–{periods[-1]}, by art. 29 from the CBS inhabitants and an EXAMPLE national "
+            "number (not a published figure)"
         )
         regions = _regions(municipalities)
         say(f"regions: {regions} (one per province)")
@@ -193,11 +197,16 @@ def generate(*, stdout, seed=2026, scale=1.0, today=None):
 
 
 def _weights(municipalities, rng):
-    """Population where known; otherwise a seeded, log-normally spread SYNTHETIC weight."""
+    """CBS inhabitants of the latest loaded year where known; otherwise a seeded, log-normally
+    spread SYNTHETIC weight (a municipality without a figure, such as one a test created)."""
+    from housing.models import Population
+
+    year = Population.objects.order_by("-year").values_list("year", flat=True).first()
+    inhabitants = dict(Population.objects.filter(year=year).values_list("municipality_id", "inhabitants"))
     weights, synthetic = [], 0
     for municipality in municipalities:
-        if municipality.population:
-            weights.append(float(municipality.population))
+        if inhabitants.get(municipality.pk):
+            weights.append(float(inhabitants[municipality.pk]))
         else:
             synthetic += 1
             # Median ~30,000 inhabitants with a long tail, like Dutch municipalities.
@@ -217,11 +226,24 @@ def _apportion(total, weights):
 
 
 def _quotas(municipalities, weights, periods, residents, rng):
+    """Per period an EXAMPLE national number sized to the generated residents (no published figure,
+    recorded as an example) divided by art. 29 where the CBS population allows it (housing.quota,
+    from the latest loaded year when the prescribed one is missing: the quota records the year it
+    used); otherwise, say when a test added a municipality without a figure, by weight."""
+    from demo.small import example_quotas
+
     per_period = round(residents / len(periods) * 1.1)  # the task is a little larger than what gets housed
     rows = []
     for period in periods:
-        targets = _apportion(round(per_period * rng.uniform(0.85, 1.15)), weights)
-        for municipality, target in zip(municipalities, targets, strict=True):
+        national_number = round(per_period * rng.uniform(0.85, 1.15))
+        try:
+            computation = example_quotas(period, national_number)
+        except ValueError:
+            computation = None
+        by_id = {r.municipality_id: r.quota for r in computation.rows} if computation else {}
+        targets = _apportion(national_number, weights)
+        for municipality, weighted in zip(municipalities, targets, strict=True):
+            target = by_id.get(municipality.pk, weighted)
             carried = round(target * rng.uniform(-0.15, 0.3))
             rows.append(
                 Quota(
@@ -230,6 +252,8 @@ def _quotas(municipalities, weights, periods, residents, rng):
                     half=period.half,
                     target=target,
                     carried_over=carried,
+                    statutory_target=target if municipality.pk in by_id else None,
+                    population_year=computation.population_year if municipality.pk in by_id else None,
                 )
             )
     # Quotas someone already entered (the small demo, a real import) are kept as they are.

@@ -4,8 +4,11 @@ Groningen and Utrecht, that together show every case the figures and signals dis
 Rules of the product are never bypassed: households are placed and placements ended through
 `residents.services`, in the order the days happened, so capacity and overlap are checked as they
 would be for a user. Dates are relative to today, so the demo stays current. Names come from Faker
-(nl_NL) with a fixed seed; municipalities are the real CBS list from the database; quota sizes use
-population where known and otherwise a seeded *synthetic weight*, which is no CBS figure.
+(nl_NL) with a fixed seed; municipalities are the real CBS list from the database; quotas are
+computed by art. 29 (housing.quota) from the real CBS inhabitants and an *example* national number
+(`EXAMPLE_NATIONAL_NUMBER`, stored as an example, never presented as a published figure). Where the
+population of a period's reference year is not loaded, the latest loaded year is used and the
+quota records that year, so every screen can say the quota is an estimate.
 """
 
 import datetime as dt
@@ -23,8 +26,9 @@ from residents.services import end_placement, place_household
 MARKER_NAME = "De Thuisgevers (demodata)"
 MARKER_CONTACT = "Made by `manage.py seed_demo`; its presence means the demo data exists."
 REGION_NAME = "Regio Groningen"
-# Illustrative national quota per half-year, spread over the municipalities by weight.
-NATIONAL_TARGET_PER_HALF = 8_000
+# An example national number per half-year (vg in art. 29): no published figure.
+EXAMPLE_NATIONAL_NUMBER = 10_000
+EXAMPLE_SOURCE = "Voorbeeldgetal van de demodata (seed_demo), geen gepubliceerd getal"
 
 G, STADSKANAAL, VEENDAM, HOGELAND, WESTERKWARTIER = "GM0014", "GM0037", "GM0047", "GM1966", "GM1969"
 U, ZEIST, NIEUWEGEIN, AMERSFOORT = "GM0344", "GM0355", "GM0356", "GM0307"
@@ -298,47 +302,74 @@ class DemoBuilder:
         """Quotas for the previous, current and next half-year for every active municipality."""
         current = Period.containing(self.today)
         periods = [current.previous(), current, current.next()]
-        municipalities = list(Municipality.objects.active().order_by("cbs_code"))
-        known = [m.population for m in municipalities if m.population]
-        scale = sorted(known)[len(known) // 2] if known else 1
-        weights, synthetic = {}, 0
-        for municipality in municipalities:
-            if municipality.population:
-                weights[municipality.pk] = municipality.population
-            else:
-                # No CBS population in the database: a seeded synthetic weight, not real data.
-                synthetic_weight = random.Random(f"{self.seed}-{municipality.cbs_code}").lognormvariate(
-                    0, 0.9
-                )
-                weights[municipality.pk] = synthetic_weight * scale
-                synthetic += 1
-        total_weight = sum(weights.values())
-        rows = []
+        rows, notes = [], []
         for period in periods:
-            for municipality in municipalities:
-                target = max(1, round(NATIONAL_TARGET_PER_HALF * weights[municipality.pk] / total_weight))
+            computation = example_quotas(period, EXAMPLE_NATIONAL_NUMBER)
+            if computation is None:
+                notes.append(f"{period}: no population loaded, no quotas")
+                continue
+            if computation.outdated:
+                notes.append(
+                    f"{period}: population of 1 January {computation.population_year} "
+                    f"(the law prescribes {computation.required_year}; an estimate)"
+                )
+            for row in computation.rows:
                 # The next period's carry-over is not known before the current one ends.
+                target = row.quota
                 carried_over = 0 if period == current.next() else round(target * self.rng.uniform(-0.3, 0.6))
-                if period == current and municipality.cbs_code == STADSKANAAL:
+                if period == current and row.cbs_code == STADSKANAAL:
                     carried_over = -max(1, target // 4)  # a lead from the previous period
                 rows.append(
                     Quota(
-                        municipality=municipality,
+                        municipality_id=row.municipality_id,
                         year=period.year,
                         half=period.half,
                         target=target,
+                        statutory_target=target,
+                        population_year=computation.population_year,
                         carried_over=carried_over,
                     )
                 )
         Quota.objects.bulk_create(rows, ignore_conflicts=True)
         self.say(
-            f"Quotas for {', '.join(map(str, periods))}: {len(municipalities)} municipalities; "
-            f"{synthetic} without a known population use a seeded synthetic weight (not CBS data)."
+            f"Quotas for {', '.join(map(str, periods))} by art. 29 from the CBS inhabitants and the EXAMPLE "
+            f"national number {EXAMPLE_NATIONAL_NUMBER} (not a published figure). " + "; ".join(notes)
         )
 
     def region(self):
         region, _created = Region.objects.get_or_create(name=REGION_NAME)
         region.members.add(*Municipality.objects.active().filter(province="Groningen"))
+        self.redistribution(region)
+
+    def redistribution(self, region):
+        """An example art. 29(2) agreement for the current period: Groningen hands a tenth of its
+        quota to Stadskanaal and Veendam, the sum unchanged (housing.quota keeps it so)."""
+        from housing.quota import QuotaComputationError, save_redistribution
+
+        period = Period.containing(self.today)
+        quotas = dict(
+            Quota.objects.for_period(period)
+            .filter(municipality__in=region.members.all())
+            .values_list("municipality", "target")
+        )
+        codes = dict(region.members.values_list("cbs_code", "pk"))
+        if not all(codes.get(code) in quotas for code in (G, STADSKANAAL, VEENDAM)):
+            return
+        moved = quotas[codes[G]] // 10
+        agreed = dict(quotas)
+        agreed[codes[G]] -= moved
+        agreed[codes[STADSKANAAL]] += moved - moved // 2
+        agreed[codes[VEENDAM]] += moved // 2
+        try:
+            save_redistribution(
+                region=region,
+                period=period,
+                decided_on=self.today - dt.timedelta(days=60),
+                agreed=agreed,
+                notes="Voorbeeldafspraak van de demodata.",
+            )
+        except QuotaComputationError:
+            return
 
     # --- organisations, agreements, properties ---
 
@@ -576,3 +607,25 @@ def counts():
         "matches": BuddyMatch.objects.count(),
         "users": get_user_model().objects.count(),
     }
+
+
+def example_quotas(period, national_number):
+    """The art. 29 computation of `period` for the demo, from the prescribed population year or,
+    when that is not loaded, the latest loaded one (the result then says `outdated`). Records the
+    national number as an example. None when no population is loaded at all."""
+    from housing.models import NationalNumber
+    from housing.quota import QuotaComputationError, compute_quotas, latest_population_year, reference_year
+
+    year = latest_population_year(reference_year(period))
+    if year is None:
+        return None
+    try:
+        computation = compute_quotas(period, national_number, population_year=year)
+    except QuotaComputationError:
+        return None  # a municipality without a figure (one a test created): no quotas by the law
+    NationalNumber.objects.get_or_create(
+        year=period.year,
+        half=period.half,
+        defaults={"persons": national_number, "source": EXAMPLE_SOURCE, "is_example": True},
+    )
+    return computation

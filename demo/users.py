@@ -1,4 +1,5 @@
-"""The four demo users of SPEC §9 and the role groups they belong to."""
+"""The demo users of SPEC §9 (and `provincie`, a province supervisor of Groningen) and the role
+groups they belong to."""
 
 from django.contrib.auth import get_user_model
 
@@ -23,6 +24,7 @@ def demo_user_specs():
         ("coordinator", scope.COORDINATOR, False, Municipality.objects.none()),
         ("groningen", scope.MUNICIPAL_STAFF, False, Municipality.objects.filter(cbs_code=GRONINGEN)),
         ("utrecht", scope.MUNICIPAL_STAFF, False, Municipality.objects.filter(cbs_code=UTRECHT)),
+        ("provincie", scope.PROVINCE_SUPERVISOR, False, Municipality.objects.none()),
     ]
 
 
@@ -48,5 +50,8 @@ def ensure_demo_users(password):
         user.groups.add(groups[role])
         user_scope, _created = UserScope.objects.get_or_create(user=user)
         user_scope.municipalities.add(*municipalities)
+        if role == scope.PROVINCE_SUPERVISOR and not user_scope.province:
+            user_scope.province = PROVINCE_GRONINGEN
+            user_scope.save(update_fields=["province"])
         users[username] = user
     return users, created

@@ -38,9 +38,12 @@ __all__ = [
     "agreement_progress",
     "capacity_figures",
     "furthest_behind",
+    "carried_over_into",
+    "figures_for_periods",
     "households_without_buddy",
     "municipality_figures",
     "municipality_history",
+    "national_number",
     "occupancy_forecast",
     "occupancy_trend",
     "province_totals",
@@ -71,6 +74,10 @@ class MunicipalityFigures:
     temporary: int = 0
     temporary_counted: int = 0
     realised_temporary: int = 0  # realised in this period and still temporary on the reference date
+    statutory_target: int | None = (
+        None  # art. 29 quota when computed; differs from target after redistribution
+    )
+    population_year: int | None = None  # the 1 January population the quota was computed from
     # Only on totals: the sum of the members' remaining (see totals()).
     _remaining_sum: int | None = field(default=None, repr=False)
 
@@ -78,6 +85,17 @@ class MunicipalityFigures:
     def task(self):
         """What had to be housed this period: target + carried_over (may be negative)."""
         return self.target + self.carried_over
+
+    @property
+    def redistributed(self):
+        """The quota is an agreed one (art. 29(2)) that differs from the statutory one."""
+        return self.statutory_target is not None and self.statutory_target != self.target
+
+    @property
+    def population_outdated(self):
+        """The quota was computed from an older population than the law prescribes (1 January of
+        the year before the period's year): an estimate, and every screen that shows it says so."""
+        return self.population_year is not None and self.population_year != self.period.year - 1
 
     @property
     def remaining(self):
@@ -144,6 +162,12 @@ class RegionMemberFigures:
     placements: int
     share: Decimal | None
     contribution: Decimal | None
+    statutory_target: int | None = None
+    population_year: int | None = None
+
+    @property
+    def redistributed(self):
+        return self.statutory_target is not None and self.statutory_target != self.target
 
     @property
     def deviation(self):
@@ -160,6 +184,18 @@ class RegionFigures:
     members: list
     total_target: int
     total_placements: int
+    total_statutory: int | None = None
+    redistribution: object = None  # the art. 29(2) agreement of the period, if any
+
+    @property
+    def population_year(self):
+        """The oldest population year the members' quotas were computed from."""
+        return min((m.population_year for m in self.members if m.population_year is not None), default=None)
+
+    @property
+    def population_outdated(self):
+        year = self.population_year
+        return year is not None and year != self.period.year - 1
 
 
 @dataclass
@@ -316,7 +352,7 @@ def municipality_figures(period, municipality_ids=ALL, *, today=None, include_em
     quotas = {
         q["municipality_id"]: q
         for q in _restrict(Quota.objects.for_period(period), "municipality", municipality_ids).values(
-            "municipality_id", "target", "carried_over"
+            "municipality_id", "target", "carried_over", "statutory_target", "population_year"
         )
     }
     counts = _resident_counts([period], municipality_ids, today)
@@ -346,9 +382,71 @@ def municipality_figures(period, municipality_ids=ALL, *, today=None, include_em
                 temporary=temporary,
                 temporary_counted=counted,
                 realised_temporary=realised_temporary,
+                statutory_target=quota["statutory_target"] if quota else None,
+                population_year=quota["population_year"] if quota else None,
             )
         )
     return rows
+
+
+def carried_over_into(period, municipality_ids=ALL, *, today=None):
+    """{municipality id: carried-over figure for `period`}: the previous period's result, task
+    minus realised (positive a shortfall, negative a lead), for every municipality that had a quota
+    then. What housing.quota.compute_quotas stores unless a figure was overridden with a reason.
+    3 queries."""
+    previous = period.previous()
+    rows = municipality_figures(previous, municipality_ids, today=today, include_empty=False)
+    return {r.municipality_id: r.task - r.realised for r in rows if r.has_quota}
+
+
+def figures_for_periods(periods, municipality_ids, *, today=None):
+    """{(municipality id, period): MunicipalityFigures} for the municipalities that had a quota in
+    each of `periods` (the province's supervision reads past checkpoints from it). 2 queries,
+    whatever the number of periods."""
+    today = _today(today)
+    periods = list(periods)
+    if not periods:
+        return {}
+    condition = Q()
+    for period in periods:
+        condition |= Q(year=period.year, half=period.half)
+    quotas = _restrict(Quota.objects.filter(condition), "municipality", municipality_ids).values(
+        "municipality_id",
+        "municipality__cbs_code",
+        "municipality__name",
+        "municipality__province",
+        "year",
+        "half",
+        "target",
+        "carried_over",
+        "statutory_target",
+        "population_year",
+    )
+    quotas = list(quotas)
+    counts = _resident_counts(periods, municipality_ids, today)
+    result = {}
+    for q in quotas:
+        period = Period(q["year"], q["half"])
+        realised, temporary, counted, realised_temporary = counts.get(
+            (q["municipality_id"], period), (0, 0, 0, 0)
+        )
+        result[(q["municipality_id"], period)] = MunicipalityFigures(
+            municipality_id=q["municipality_id"],
+            cbs_code=q["municipality__cbs_code"],
+            name=q["municipality__name"],
+            province=q["municipality__province"],
+            period=period,
+            has_quota=True,
+            target=q["target"],
+            carried_over=q["carried_over"],
+            realised=realised,
+            temporary=temporary,
+            temporary_counted=counted,
+            realised_temporary=realised_temporary,
+            statutory_target=q["statutory_target"],
+            population_year=q["population_year"],
+        )
+    return result
 
 
 def totals(rows, period=None):
@@ -368,6 +466,14 @@ def totals(rows, period=None):
         temporary=sum(r.temporary for r in rows),
         temporary_counted=sum(r.temporary_counted for r in rows),
         realised_temporary=sum(r.realised_temporary for r in rows),
+        statutory_target=(
+            sum(r.statutory_target for r in rows if r.statutory_target is not None)
+            if any(r.statutory_target is not None for r in rows)
+            else None
+        ),
+        # The oldest population year any member's quota was computed from, so a total says when
+        # part of it is an estimate.
+        population_year=min((r.population_year for r in rows if r.population_year is not None), default=None),
         _remaining_sum=sum(r.remaining for r in rows),
     )
 
@@ -393,12 +499,22 @@ def furthest_behind(rows, count=10):
     return behind[:count]
 
 
+def national_number(period):
+    """The national number (vg) recorded for `period`, or None; it says whether it is an example
+    figure. 1 query."""
+    from housing.models import NationalNumber
+
+    return NationalNumber.objects.filter(year=period.year, half=period.half).first()
+
+
 def municipality_history(municipality_id, *, today=None):
     """Figures for every period with a quota for the municipality, newest first. 3 queries."""
     today = _today(today)
     municipality = Municipality.objects.values("pk", "cbs_code", "name", "province").get(pk=municipality_id)
     quotas = list(
-        Quota.objects.filter(municipality_id=municipality_id).values("year", "half", "target", "carried_over")
+        Quota.objects.filter(municipality_id=municipality_id).values(
+            "year", "half", "target", "carried_over", "statutory_target", "population_year"
+        )
     )
     periods = [Period(q["year"], q["half"]) for q in quotas]
     counts = _resident_counts(periods, [municipality_id], today) if periods else {}
@@ -419,6 +535,8 @@ def municipality_history(municipality_id, *, today=None):
                 temporary=temporary,
                 temporary_counted=counted,
                 realised_temporary=realised_temporary,
+                statutory_target=quota["statutory_target"],
+                population_year=quota["population_year"],
             )
         )
     rows.sort(key=lambda r: r.period, reverse=True)
@@ -432,14 +550,19 @@ def _fraction(part, whole):
 
 
 def region_figures(region, period=None, *, today=None):
-    """Burden sharing in `region` (SPEC §6) on the period's reference date. 3 queries."""
+    """Burden sharing in `region` (SPEC §6) on the period's reference date, with the statutory
+    quota beside an agreed (redistributed) one and the art. 29(2) agreement. 4 queries."""
     period = period or Period.current()
     ref = period.reference_date(_today(today))
     members = list(region.members.values("pk", "cbs_code", "name").order_by("name"))
     ids = [m["pk"] for m in members]
-    targets = dict(
-        Quota.objects.for_period(period).filter(municipality__in=ids).values_list("municipality", "target")
-    )
+    quotas = {
+        municipality: (target, statutory, year)
+        for municipality, target, statutory, year in Quota.objects.for_period(period)
+        .filter(municipality__in=ids)
+        .values_list("municipality", "target", "statutory_target", "population_year")
+    }
+    targets = {pk: values[0] for pk, values in quotas.items()}
     placed = dict(
         Placement.objects.active_on(ref)
         .filter(property__municipality__in=ids)
@@ -459,9 +582,12 @@ def region_figures(region, period=None, *, today=None):
             placements=placed.get(m["pk"], 0),
             share=_fraction(targets.get(m["pk"], 0), total_target),
             contribution=_fraction(placed.get(m["pk"], 0), total_placements),
+            statutory_target=quotas.get(m["pk"], (0, None, None))[1],
+            population_year=quotas.get(m["pk"], (0, None, None))[2],
         )
         for m in members
     ]
+    statutory = [r.statutory_target for r in rows if r.statutory_target is not None]
     return RegionFigures(
         region=region,
         period=period,
@@ -469,6 +595,8 @@ def region_figures(region, period=None, *, today=None):
         members=rows,
         total_target=total_target,
         total_placements=total_placements,
+        total_statutory=sum(statutory) if statutory else None,
+        redistribution=region.redistributions.filter(year=period.year, half=period.half).first(),
     )
 
 

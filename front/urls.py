@@ -12,6 +12,7 @@ from front.views import (
     households,
     placements,
     properties,
+    quotas,
     search,
 )
 
@@ -56,4 +57,7 @@ urlpatterns = [
     path("agreements/<int:pk>/status/", agreements.agreement_step, name="agreement_step"),
     path("agreements/<int:pk>/activities/new/", agreements.activity_create, name="activity_create"),
     path("activities/<int:pk>/edit/", agreements.activity_edit, name="activity_edit"),
+    path("quotas/compute/", quotas.quota_compute, name="quota_compute"),
+    path("supervision/", quotas.supervision_page, name="supervision"),
+    path("regions/<int:pk>/redistribution/", quotas.redistribution_edit, name="region_redistribution"),
 ]

@@ -1,6 +1,7 @@
 """Admin site for pioneers: municipalities, regions, quotas, organisations, properties, intent
 agreements and activities. Scope rules: housing/admin_scope.py."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils import timezone
@@ -12,9 +13,13 @@ from housing.models import (
     Activity,
     IntentAgreement,
     Municipality,
+    NationalNumber,
     Organisation,
+    Population,
     Property,
     Quota,
+    Redistribution,
+    RedistributionShare,
     Region,
 )
 from housing.resources import AllOrNothingImportMixin, PropertyResource, QuotaResource
@@ -74,10 +79,39 @@ class RegionAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return obj.member_count
 
 
+class QuotaAdminForm(forms.ModelForm):
+    """A changed carried-over figure needs its reason: a new art. 29 computation keeps such an
+    override instead of replacing it by the previous period's result."""
+
+    class Meta:
+        model = Quota
+        fields = ["municipality", "year", "half", "target", "carried_over", "carried_over_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            self.instance.pk
+            and "carried_over" in self.changed_data
+            and not cleaned.get("carried_over_reason")
+        ):
+            self.add_error("carried_over_reason", _("Give the reason for changing the carried-over figure."))
+        return cleaned
+
+
 @admin.register(Quota)
 class QuotaAdmin(AllOrNothingImportMixin, ScopedAdminMixin, admin.ModelAdmin):
     resource_classes = [QuotaResource]  # spreadsheet import for pioneers (housing/resources.py)
-    list_display = ["municipality", "year", "half", "target", "carried_over"]
+    form = QuotaAdminForm
+    readonly_fields = ["statutory_target", "population_year"]
+    list_display = [
+        "municipality",
+        "year",
+        "half",
+        "target",
+        "statutory_target",
+        "carried_over",
+        "population_year",
+    ]
     list_filter = ["year", "half", "municipality__province"]
     search_fields = ["municipality__name", "municipality__cbs_code"]
     list_select_related = ["municipality"]
@@ -177,3 +211,44 @@ class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def scope_queryset(self, request, queryset):
         return scope.filter_by_municipality(queryset, request.user, "municipality")
+
+
+class ReadOnlyAdminMixin:
+    """Written by their own service or loader only (housing.quota, load_population); the admin shows them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Population)
+class PopulationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["municipality", "year", "inhabitants", "source"]
+    list_filter = ["year", "municipality__province"]
+    search_fields = ["municipality__name", "municipality__cbs_code"]
+    list_select_related = ["municipality"]
+
+
+@admin.register(NationalNumber)
+class NationalNumberAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["year", "half", "persons", "is_example", "source", "computed_at"]
+
+
+class RedistributionShareInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = RedistributionShare
+    fields = ["municipality", "statutory", "agreed"]
+    extra = 0
+
+
+@admin.register(Redistribution)
+class RedistributionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Shown here; recorded through housing.quota.save_redistribution, which keeps the sum."""
+
+    list_display = ["region", "year", "half", "decided_on"]
+    list_filter = ["year", "half"]
+    inlines = [RedistributionShareInline]

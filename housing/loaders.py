@@ -73,3 +73,66 @@ def load_municipalities(model, path=DEFAULT_FILE):
         active=False
     )
     return {"created": created, "updated": updated, "deactivated": deactivated, "total": len(rows)}
+
+
+POPULATION_FILE = Path(__file__).resolve().parent / "data" / "population-2024-01-01.csv"
+POPULATION_YEAR = 2024
+POPULATION_SOURCE = "CBS StatLine 70072NED, Totale bevolking op 1 januari 2024 (CC BY 4.0)"
+POPULATION_COLUMNS = ("gemeentecode", "gemeentenaam", "inwoners")
+
+
+def read_population_file(path, known_codes):
+    """{cbs_code: inhabitants} from a file `gemeentecode;gemeentenaam;inwoners`, checked as a whole:
+    a malformed, duplicate or unknown code or a count that is no whole number refuses the file."""
+    import re
+
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter=";")
+        missing = [c for c in POPULATION_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise MunicipalityFileError(_("Missing columns: %(columns)s") % {"columns": ", ".join(missing)})
+        result = {}
+        for number, row in enumerate(reader, start=2):
+            code = (row["gemeentecode"] or "").strip()
+            if not re.match(CBS_CODE_REGEX, code):
+                raise MunicipalityFileError(
+                    _("Line %(line)s: invalid municipality code “%(code)s”.") % {"line": number, "code": code}
+                )
+            if code in result:
+                raise MunicipalityFileError(
+                    _("Line %(line)s: municipality code %(code)s appears twice.")
+                    % {"line": number, "code": code}
+                )
+            if code not in known_codes:
+                raise MunicipalityFileError(
+                    _("Line %(line)s: unknown municipality code %(code)s; load the municipality list first.")
+                    % {"line": number, "code": code}
+                )
+            inhabitants = (row["inwoners"] or "").strip()
+            if not inhabitants.isdigit() or int(inhabitants) == 0:
+                raise MunicipalityFileError(
+                    _("Line %(line)s: “%(value)s” is no number of inhabitants.")
+                    % {"line": number, "value": inhabitants}
+                )
+            result[code] = int(inhabitants)
+    if not result:
+        raise MunicipalityFileError(_("The file holds no municipalities."))
+    return result
+
+
+def load_population(population_model, municipality_model, path, *, year, source):
+    """Store the inhabitants on 1 January `year` of every municipality in the file; figures of that
+    year already stored are replaced. All or nothing: the file is checked before anything is
+    written. Models are passed in so the data migration can use its historical models."""
+    if not 1900 <= int(year) <= 2100:
+        raise MunicipalityFileError(_("Invalid year %(year)s.") % {"year": year})
+    codes = dict(municipality_model.objects.values_list("cbs_code", "pk"))
+    figures = read_population_file(path, codes)
+    replaced, _deleted = population_model.objects.filter(year=year).delete()
+    population_model.objects.bulk_create(
+        [
+            population_model(municipality_id=codes[code], year=year, inhabitants=n, source=source)
+            for code, n in figures.items()
+        ]
+    )
+    return {"loaded": len(figures), "replaced": replaced, "total": sum(figures.values())}

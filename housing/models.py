@@ -60,6 +60,12 @@ class UserScope(models.Model):
     municipalities = models.ManyToManyField(
         Municipality, blank=True, related_name="user_scopes", verbose_name=_("municipalities")
     )
+    province = models.CharField(
+        _("province (supervision)"),
+        max_length=50,
+        blank=True,
+        help_text=_("For a province supervisor: the province whose municipalities' figures they see."),
+    )
 
     class Meta:
         verbose_name = _("scope")
@@ -121,6 +127,27 @@ class Quota(models.Model):
         default=0,
         help_text=_("Positive for a backlog, negative for a lead."),
     )
+    carried_over_reason = models.CharField(
+        _("reason for overriding the carried-over figure"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Filled in when the carried-over figure differs from the previous period's result; "
+            "a new computation keeps such a figure."
+        ),
+    )
+    statutory_target = models.PositiveIntegerField(
+        _("statutory quota (art. 29)"),
+        null=True,
+        blank=True,
+        help_text=_("Computed by Huisvestingswet 2014 art. 29; empty when the quota was entered by hand."),
+    )
+    population_year = models.PositiveSmallIntegerField(
+        _("population reference year"),
+        null=True,
+        blank=True,
+        help_text=_("The year whose population on 1 January the computation used."),
+    )
 
     objects = QuotaQuerySet.as_manager()
 
@@ -140,6 +167,132 @@ class Quota(models.Model):
     @property
     def period(self):
         return Period(self.year, self.half)
+
+    @property
+    def population_year_outdated(self):
+        """True when the quota was computed from an older population than the law prescribes
+        (1 January of the year before the period's year)."""
+        return self.population_year is not None and self.population_year != self.year - 1
+
+
+class Population(models.Model):
+    """Inhabitants of a municipality on 1 January of `year` (CBS), with the source of the figure.
+
+    Art. 29 Huisvestingswet 2014 divides a half-year's national number by the inhabitants of
+    1 January of the year before; one row per municipality and reference year, so a later year
+    adds rows instead of overwriting the figures earlier quotas were computed from."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="populations", verbose_name=_("municipality")
+    )
+    year = models.PositiveSmallIntegerField(_("reference year (1 January)"))
+    inhabitants = models.PositiveIntegerField(_("inhabitants"))
+    source = models.CharField(_("source"), max_length=300)
+
+    class Meta:
+        verbose_name = _("population")
+        verbose_name_plural = _("populations")
+        ordering = ["-year", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "year"], name="population_unique_per_year"),
+            models.CheckConstraint(condition=Q(year__gte=1900, year__lte=2100), name="population_year_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} 1-1-{self.year}: {self.inhabitants}"
+
+
+class NationalNumber(models.Model):
+    """The national number of status holders to be housed in a half-year (vg in art. 29), as the
+    minister publishes it, or an example figure that says so (demo data, a rehearsal)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    half = models.PositiveSmallIntegerField(_("half-year"), choices=Quota.Half.choices)
+    persons = models.PositiveIntegerField(_("national number (persons)"), validators=[MinValueValidator(1)])
+    source = models.CharField(_("source"), max_length=300)
+    is_example = models.BooleanField(
+        _("example figure"), default=False, help_text=_("On for a figure that is not the published one.")
+    )
+    computed_at = models.DateTimeField(_("quotas computed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("national number")
+        verbose_name_plural = _("national numbers")
+        ordering = ["-year", "-half"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "half"], name="national_number_unique_per_period"),
+            models.CheckConstraint(condition=Q(half__in=[1, 2]), name="national_number_half_valid"),
+            models.CheckConstraint(condition=Q(persons__gt=0), name="national_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.period}: {self.persons}"
+
+    @property
+    def period(self):
+        return Period(self.year, self.half)
+
+
+class Redistribution(models.Model):
+    """An agreement by art. 29(2) Huisvestingswet 2014: members of a region move quota among
+    themselves for one period, the sum unchanged. The sum is guaranteed by
+    housing.quota.save_redistribution (locks the region) and, on PostgreSQL, by a deferred
+    constraint trigger on the shares (migration 0004)."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="redistributions", verbose_name=_("region")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    half = models.PositiveSmallIntegerField(_("half-year"), choices=Quota.Half.choices)
+    decided_on = models.DateField(_("decision date"))
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("redistribution agreement")
+        verbose_name_plural = _("redistribution agreements")
+        ordering = ["-year", "-half", "region__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year", "half"], name="redistribution_unique_per_period"
+            ),
+            models.CheckConstraint(condition=Q(half__in=[1, 2]), name="redistribution_half_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.region} {self.period}"
+
+    @property
+    def period(self):
+        return Period(self.year, self.half)
+
+
+class RedistributionShare(models.Model):
+    """One member's statutory and agreed quota in a redistribution agreement."""
+
+    redistribution = models.ForeignKey(
+        Redistribution, on_delete=models.CASCADE, related_name="shares", verbose_name=_("agreement")
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="redistribution_shares",
+        verbose_name=_("municipality"),
+    )
+    statutory = models.PositiveIntegerField(_("statutory quota"))
+    agreed = models.PositiveIntegerField(_("agreed quota"))
+
+    class Meta:
+        verbose_name = _("share")
+        verbose_name_plural = _("shares")
+        ordering = ["municipality__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["redistribution", "municipality"], name="redistribution_share_unique_member"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality}: {self.statutory} → {self.agreed}"
 
 
 class Organisation(models.Model):

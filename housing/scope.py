@@ -10,7 +10,8 @@ from django.db.models import Q
 MUNICIPAL_STAFF = "municipal_staff"
 PIONEER = "pioneer"
 COORDINATOR = "coordinator"
-ROLES = (MUNICIPAL_STAFF, PIONEER, COORDINATOR)
+PROVINCE_SUPERVISOR = "province_supervisor"
+ROLES = (MUNICIPAL_STAFF, PIONEER, COORDINATOR, PROVINCE_SUPERVISOR)
 ALL = None  # "no restriction" marker returned by municipality_ids()
 
 
@@ -33,6 +34,41 @@ def is_coordinator_only(user):
     return roles == {COORDINATOR} and not user.is_superuser
 
 
+def is_province_supervisor_only(user):
+    return roles_of(user) == {PROVINCE_SUPERVISOR} and not user.is_superuser
+
+
+def supervised_province(user):
+    """The province a province supervisor supervises ("" when none is set or not a supervisor)."""
+    if PROVINCE_SUPERVISOR not in roles_of(user):
+        return ""
+    cached = getattr(user, "_thuisgevers_province", None)
+    if cached is None:
+        UserScope = apps.get_model("housing", "UserScope")  # noqa: N806 - a model class
+        cached = UserScope.objects.filter(user=user).values_list("province", flat=True).first() or ""
+        user._thuisgevers_province = cached
+    return cached
+
+
+def _province_ids(user):
+    province = supervised_province(user)
+    if not province:
+        return set()
+    cached = getattr(user, "_thuisgevers_province_ids", None)
+    if cached is None:
+        Municipality = apps.get_model("housing", "Municipality")  # noqa: N806 - a model class
+        cached = set(Municipality.objects.filter(province=province).values_list("pk", flat=True))
+        user._thuisgevers_province_ids = cached
+    return cached
+
+
+def sets_quotas(user):
+    """Pioneers and superusers compute and save quotas (art. 29) for every municipality."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or PIONEER in roles_of(user)
+
+
 def sees_personal_data(user):
     """Staff, pioneers and superusers see personal data; coordinators and role-less users do not."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -43,7 +79,8 @@ def sees_personal_data(user):
 def municipality_ids(user, *, personal=True):
     """The ids of the municipalities whose records `user` may see, or ALL.
 
-    `personal=False` asks for figures only: coordinators see the figures of every municipality.
+    `personal=False` asks for figures only: coordinators see the figures of every municipality,
+    a province supervisor those of the municipalities of their province.
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
@@ -52,8 +89,9 @@ def municipality_ids(user, *, personal=True):
     roles = roles_of(user)
     if not personal and COORDINATOR in roles:
         return ALL
+    supervised = _province_ids(user) if not personal and PROVINCE_SUPERVISOR in roles else set()
     if not roles & {MUNICIPAL_STAFF, PIONEER}:
-        return set()
+        return supervised
     cached = getattr(user, "_thuisgevers_municipality_ids", None)
     if cached is None:
         # Through the app registry, not an import: housing.models imports this module.
@@ -64,6 +102,8 @@ def municipality_ids(user, *, personal=True):
             )
         )
         user._thuisgevers_municipality_ids = cached
+    if supervised:
+        return cached | supervised
     return cached
 
 

@@ -47,6 +47,7 @@ def municipality_context(municipality, period, *, personal=False):
         "total": rows[0] if rows else None,
         "capacity": figures.capacity_figures(ids, period.reference_date()),
         "agreements": figures.agreement_progress(agreements),
+        "national_number": figures.national_number(period),
         "evidence": list(
             evidence_by_municipality(period, Municipality.objects.filter(pk=municipality.pk)).values()
         ),
@@ -76,6 +77,7 @@ def region_context(region, period, *, personal=False):
         "region_figures": figures.region_figures(region, period),
         "capacity": figures.capacity_figures(ids, period.reference_date()),
         "agreements": figures.agreement_progress(agreements),
+        "national_number": figures.national_number(period),
         "evidence": [e for e in evidence_by_municipality(period, members).values() if e.has_data],
         "generated": timezone.localtime(),
     }

@@ -29,8 +29,32 @@ QUOTA_HEADER = (
     "nog_te_huisvesten",
     "werkelijke_opgave",
 )
-REGION_HEADER = ("gemeentecode", "gemeente", "taakstelling", "aandeel", "bijdrage", "afwijking")
+# taakstelling is the quota the figures use (the agreed one after an art. 29(2) redistribution);
+# wettelijke_taakstelling the art. 29 quota beside it (empty when the quota was entered by hand).
+REGION_HEADER = (
+    "gemeentecode",
+    "gemeente",
+    "taakstelling",
+    "aandeel",
+    "bijdrage",
+    "afwijking",
+    "wettelijke_taakstelling",
+)
 REGION_PERCENT_COLUMNS = (3, 4, 5)
+SUPERVISION_HEADER = (
+    "gemeentecode",
+    "gemeente",
+    "provincie",
+    "peildatum",
+    "periode",
+    "taakstelling",
+    "achterstand_vorige_periode",
+    "gerealiseerd",
+    "positie",
+    "gemist",
+    "achtereenvolgend_gemist",
+    "escalatiestap",
+)
 SIGNALS_HEADER = ("soort", "signaal", "huishouden", "gemeentecode", "gemeente", "datum", "aantal_bewoners")
 SIGNALS_PURPOSE = "report_signals"
 LOG_BATCH = 2000
@@ -78,7 +102,29 @@ def region_rows(region, period):
             member.share,
             member.contribution,
             member.deviation,
+            member.statutory_target,
         )
+
+
+def supervision_rows(rows):
+    """One row per municipality and past checkpoint (newest first), from figures.supervision."""
+    for row in rows:
+        for checkpoint in row.checkpoints:
+            f = checkpoint.figures
+            yield (
+                row.cbs_code,
+                row.name,
+                row.province,
+                checkpoint.day.isoformat(),
+                str(checkpoint.period),
+                f.target if f else None,
+                f.carried_over if f else None,
+                f.realised if f else None,
+                checkpoint.position,
+                ("ja" if checkpoint.missed else "nee") if f else None,
+                row.consecutive_misses,
+                row.step or "",
+            )
 
 
 def signal_batches(request, selection, *, batch_size=LOG_BATCH):

@@ -24,6 +24,7 @@ urlpatterns = [
     path("reports/placements.<fmt:fmt>", views.placements_export, name="report_placements"),
     path("reports/regions/<int:pk>.<fmt:fmt>", views.region_export, name="report_region"),
     path("reports/signals.<fmt:fmt>", views.signals_export, name="report_signals"),
+    path("reports/supervision.<fmt:fmt>", views.supervision_export, name="report_supervision"),
     path("reports/evidence.<fmt:fmt>", views.evidence_export, name="report_evidence"),
     path("reports/progress/region/<int:pk>/", views.region_progress, name="report_region_progress"),
     path(

@@ -10,9 +10,11 @@ from functools import wraps
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.access import figures_view, personal_data_view
+from figures import supervision
 from figures.selection import BadSelection, build_selection
 from housing import scope
 from housing.models import IntentAgreement, Municipality, Region
@@ -108,6 +110,22 @@ def region_export(request, pk, fmt):
         title=_("Region"),
         percent_columns=tables.REGION_PERCENT_COLUMNS,
         about=tables.about_rows(_("Region"), period, scope=region.name),
+    )
+
+
+@figures_view
+def supervision_export(request, fmt):
+    """The province's supervision table: a province outside the user's figures scope is a 404."""
+    provinces, ids = supervision.province_choices(request.user)
+    province = request.GET.get("province") or (provinces[0] if provinces else "")
+    if province not in provinces:
+        raise Http404
+    return export_response(
+        fmt,
+        f"toezicht-{slugify(province)}",
+        tables.SUPERVISION_HEADER,
+        tables.supervision_rows(supervision.supervision(province, ids)),
+        title=_("Supervision"),
     )
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from housing import scope
-from tests.factories import GRONINGEN, UTRECHT, make_user
+from tests.factories import GRONINGEN, UTRECHT, make_supervisor, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +42,13 @@ def _reference_data_in_transactional_tests(request):
             ContentType.objects.clear_cache()
             emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
             load_municipalities(Municipality)
+        from housing.loaders import POPULATION_FILE, POPULATION_SOURCE, POPULATION_YEAR, load_population
+        from housing.models import Population
+
+        if not Population.objects.exists():
+            load_population(
+                Population, Municipality, POPULATION_FILE, year=POPULATION_YEAR, source=POPULATION_SOURCE
+            )
 
 
 @pytest.fixture
@@ -62,6 +69,11 @@ def pioneer(db):
 @pytest.fixture
 def coordinator(db):
     return make_user(scope.COORDINATOR, username="coordinator")
+
+
+@pytest.fixture
+def supervisor_groningen(db):
+    return make_supervisor("Groningen", username="toezicht")
 
 
 @pytest.fixture

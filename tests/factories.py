@@ -55,6 +55,15 @@ def make_user(role=None, municipalities=(), **kwargs):
     return user
 
 
+def make_supervisor(province="Groningen", **kwargs):
+    """A province supervisor of `province` (figures of its municipalities, no personal data)."""
+    from housing.scope import PROVINCE_SUPERVISOR
+
+    user = make_user(PROVINCE_SUPERVISOR, **kwargs)
+    UserScope.objects.filter(user=user).update(province=province)
+    return user
+
+
 class RegionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Region

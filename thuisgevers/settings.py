@@ -243,6 +243,18 @@ FIGURE_CACHE_SECONDS = env.int("FIGURE_CACHE_SECONDS", default=600)
 QUOTA_COUNTING_KINDS = env.list("QUOTA_COUNTING_KINDS", default=["har", "transit", "permanent"])
 # Months after a household's last placement ended before its personal data is anonymised.
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
+# Provincial supervision (interbestuurlijk toezicht) of the housing of status holders: the step of
+# the escalation ladder a municipality reaches after so many consecutive missed checkpoints
+# (1 January, 1 July), per province; provinces without an entry use the default. The default
+# follows the steps the provinces' IBT frameworks name (bestuurlijk gesprek, plan van aanpak,
+# aanwijzing, indeplaatsstelling: Gemeentewet art. 121-124 as amended by the Wet revitalisering
+# generiek toezicht) with one step per missed checkpoint, so a municipality reaches
+# indeplaatsstelling after four missed periods, as at least one province does. When each step
+# comes differs per province and is not checked against each province's framework: set the
+# province's own ladder, as JSON, in PROVINCE_ESCALATION_LADDERS, e.g.
+# {"Utrecht": [[2, "talk"], [3, "plan"], [4, "instruction"], [6, "substitution"]]}.
+PROVINCE_ESCALATION_DEFAULT = [[1, "talk"], [2, "plan"], [3, "instruction"], [4, "substitution"]]
+PROVINCE_ESCALATION_LADDERS = env.json("PROVINCE_ESCALATION_LADDERS", default={})
 
 LOGGING = {
     "version": 1,

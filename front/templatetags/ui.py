@@ -25,6 +25,12 @@ def user_has_role(context):
 
 
 @register.simple_tag(takes_context=True)
+def user_sets_quotas(context):
+    request = context.get("request")
+    return bool(request and scope.sets_quotas(request.user))
+
+
+@register.simple_tag(takes_context=True)
 def nav_current(context, *prefixes):
     """` aria-current="page"` on the navigation link of the section the current page belongs to."""
     request = context.get("request")

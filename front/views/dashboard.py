@@ -105,6 +105,7 @@ def _dashboard(request):
         "signal_counts": [(kind, signals.KIND_LABELS[kind], n) for kind, n in counts.items()],
         "signal_total": sum(counts.values()),
         "agreements": figures.agreement_progress(_agreements(ids)),
+        "national_number": figures.national_number(period),
         "without_buddy": figures.households_without_buddy(ids, day=today),
         "trend": trend,
         "chart": trend_chart(trend),
@@ -289,6 +290,7 @@ def municipality_list(request):
             "reference_date": period.reference_date(today),
             "page_obj": page,
             "total": figures.totals(rows, period),
+            "national_number": figures.national_number(period),
         },
     )
 
@@ -313,6 +315,7 @@ def municipality_detail(request, cbs_code):
             "period": period,
             "reference_date": period.reference_date(today),
             "row": row,
+            "national_number": figures.national_number(period),
             "history": figures.municipality_history(municipality.pk, today=today),
             "capacity": figures.capacity_figures([municipality.pk], today),
             "regions": list(municipality.regions.order_by("name")),
@@ -340,5 +343,7 @@ def region_detail(request, pk):
             "period": period,
             "result": result,
             "linkable": linkable,
+            "national_number": figures.national_number(period),
+            "sets_quotas": scope.sets_quotas(request.user),
         },
     )

@@ -4,7 +4,9 @@ user's scope (pretix: src/tests/control/test_permissions.py; healthchecks' user 
 Own records lie in Groningen (GM0014), foreign ones in Utrecht (GM0344). Expected answers:
 anonymous → the sign-in page (except sign-in and /healthz); a user without a role → the "no access"
 page (403); coordinators → figures pages yes (200), personal-data pages no (403, or 404 for a
-record); a record outside the user's scope → 404, and the attempt is in the access log as refused.
+record); a province supervisor (province of Groningen) like a coordinator, but only for the
+municipalities of its province (Utrecht's records answer 404); a record outside the user's scope
+→ 404, and the attempt is in the access log as refused.
 Each role is one test that walks the whole table and reports every mismatch at once.
 """
 
@@ -29,6 +31,7 @@ from tests.factories import (
     RegionFactory,
     ResidentFactory,
     UserFactory,
+    make_supervisor,
     make_user,
     municipality,
 )
@@ -76,11 +79,33 @@ ROWS = [
     ("report_progress_pdf", "cbs_code", "figures_record", {}, "get"),
     ("report_region_progress", "region", "figures_record", {}, "get"),
     ("report_region_progress_pdf", "region", "figures_record", {}, "get"),
+    ("report_supervision", None, "figures", {"fmt": "csv"}, "get"),
+    ("report_supervision", None, "figures", {"fmt": "xlsx"}, "get"),
+    ("supervision", None, "figures", {}, "get"),
+    ("quota_compute", None, "quota_setter", {}, "get"),
+    ("region_redistribution", "region", "quota_setter_record", {}, "get"),
     ("admin:index", None, "admin", {}, "get"),
 ]
 
-ROLES = ["superuser", "pioneer", "staff_own", "staff_foreign", "coordinator", "charlie", "anonymous"]
-SCOPE = {"superuser": {OWN, FOREIGN}, "pioneer": {OWN}, "staff_own": {OWN}, "staff_foreign": {FOREIGN}}
+ROLES = [
+    "superuser",
+    "pioneer",
+    "staff_own",
+    "staff_foreign",
+    "coordinator",
+    "province_supervisor",
+    "charlie",
+    "anonymous",
+]
+# The province supervisor supervises the province of Groningen (OWN); Utrecht is another province.
+SCOPE = {
+    "superuser": {OWN, FOREIGN},
+    "pioneer": {OWN},
+    "staff_own": {OWN},
+    "staff_foreign": {FOREIGN},
+    "province_supervisor": {OWN},
+}
+FIGURES_ONLY = ("coordinator", "province_supervisor")
 
 
 @pytest.fixture(autouse=True)
@@ -122,6 +147,8 @@ def make_role(role):
         return make_user(scope.MUNICIPAL_STAFF, [UTRECHT], username="utrecht")
     if role == "coordinator":
         return make_user(scope.COORDINATOR, username="coordinator")
+    if role == "province_supervisor":
+        return make_supervisor("Groningen", username="toezicht")
     if role == "charlie":
         return make_user(None, username="charlie")
     return None
@@ -141,14 +168,20 @@ def expected(kind, role, side):
         return 200 if role in ("superuser", "pioneer") else 302  # the admin sends non-staff to its login
     if kind == "figures":
         return 200
+    if kind == "quota_setter":
+        return 200 if role in ("superuser", "pioneer") else "no_role"
+    if kind == "quota_setter_record":
+        if role not in ("superuser", "pioneer"):
+            return "no_role"
+        return 200 if side in SCOPE[role] else 404
     if kind == "figures_record":
         if role == "coordinator":
             return 200
         return 200 if side in SCOPE[role] else 404
     if kind == "personal":
-        return "no_role" if role == "coordinator" else 200
+        return "no_role" if role in FIGURES_ONLY else 200
     if kind == "personal_record":
-        if role == "coordinator":
+        if role in FIGURES_ONLY:
             return {403, 404}
         return 200 if side in SCOPE[role] else 404
     raise AssertionError(kind)

@@ -20,7 +20,7 @@ from residents.models import Household, Placement, Resident, add_months
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "demo-wachtwoord-voor-tests"
-DEMO_USERS = {"pionier", "coordinator", "groningen", "utrecht"}
+DEMO_USERS = {"pionier", "coordinator", "groningen", "utrecht", "provincie"}
 
 
 @pytest.fixture(autouse=True)
@@ -105,8 +105,11 @@ def test_second_run_needs_no_password_once_users_exist(seeded, monkeypatch):
     assert snapshot() == before
 
 
-def test_summary_names_the_synthetic_weight(seeded):
-    assert "synthetic weight" in seeded
+def test_summary_names_the_example_national_number_and_the_older_population_year(seeded):
+    assert "EXAMPLE national number" in seeded and "not a published figure" in seeded
+    current = Period.containing(timezone.localdate())
+    if current.year - 1 > 2024:  # the prescribed year is not loaded: the summary says so
+        assert "an estimate" in seeded
     assert "Demo data created" in seeded
 
 
@@ -231,3 +234,19 @@ def test_national_scale_goes_to_the_national_generator(monkeypatch):
     call_command("seed_demo", password=PASSWORD, scale="national", seed=7, stdout=StringIO())
     assert len(calls) == 1 and calls[0]["seed"] == 7
     assert not Household.objects.exists()  # the small demo is not added on top
+
+
+def test_demo_quotas_follow_art_29_from_the_real_inhabitants(seeded):
+    from housing.models import NationalNumber
+    from housing.quota import art29_quota
+
+    current = Period.containing(timezone.localdate())
+    quota = Quota.objects.get(municipality__cbs_code="GM0014", year=current.year, half=current.half)
+    assert quota.population_year == 2024
+    assert quota.statutory_target == art29_quota(10_000, 243_768, 17_942_942)
+    assert NationalNumber.objects.get(year=current.year, half=current.half).is_example
+    # The example art. 29(2) agreement in Regio Groningen moves a tenth of Groningen's quota to two
+    # other members; the region's sum stays the statutory one.
+    assert quota.target == quota.statutory_target - quota.statutory_target // 10
+    region = Quota.objects.for_period(current).filter(municipality__province="Groningen")
+    assert sum(q.target for q in region) == sum(q.statutory_target for q in region)

@@ -176,6 +176,7 @@ def _build_demo():
         "other_staff": "utrecht",
         "pioneer": "pionier",
         "coordinator": "coordinator",
+        "supervisor": "provincie",
     }
     user_model = get_user_model()
     staff = user_model.objects.get(username="groningen")
@@ -284,8 +285,9 @@ def pages_for(demo, role):
         "/reports/",
         "/reports/progress/GM0014/",
         f"/reports/progress/region/{demo.region.pk}/",
+        "/supervision/",
     ]
-    if role == "coordinator":
+    if role in ("coordinator", "supervisor"):
         return figures
     pages = figures + [
         "/signals/",
@@ -316,6 +318,7 @@ def pages_for(demo, role):
         pages += [
             "/agreements/new/",
             f"/agreements/{demo.agreement.pk}/edit/",
+            "/quotas/compute/",
             "/admin/",
             "/admin/housing/property/",
             "/admin/housing/property/add/",

@@ -58,7 +58,7 @@ def test_login_page_passes_axe_in_dutch(page, live_server):
     assert not violations, format_violations("/accounts/login/", violations)
 
 
-@pytest.mark.parametrize("role", ["staff", "pioneer", "coordinator"])
+@pytest.mark.parametrize("role", ["staff", "pioneer", "coordinator", "supervisor"])
 def test_every_page_passes_axe_for_role(role, demo_data, signed_in, live_server):
     page = signed_in(demo_data.users[role])
     prefix = "desktop-" if role == "staff" else None  # screenshots: the civil servant's view

@@ -22,7 +22,7 @@ def test_main_pages_have_no_html_errors(demo_data, live_server, tmp_path):
     files = {}
     anonymous = Client(HTTP_ACCEPT_LANGUAGE="nl")
     files["login"] = anonymous.get("/accounts/login/")
-    for role in ("staff", "pioneer", "coordinator"):
+    for role in ("staff", "pioneer", "coordinator", "supervisor"):
         client = Client(HTTP_ACCEPT_LANGUAGE="nl")
         client.force_login(users.get(username=demo_data.users[role]))
         for path in pages_for(demo_data, role):

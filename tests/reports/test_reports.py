@@ -56,7 +56,15 @@ PLACEMENTS_HEADER = [
     "verlengingsreden",
     "uitstroom",
 ]
-REGION_HEADER = ["gemeentecode", "gemeente", "taakstelling", "aandeel", "bijdrage", "afwijking"]
+REGION_HEADER = [
+    "gemeentecode",
+    "gemeente",
+    "taakstelling",
+    "aandeel",
+    "bijdrage",
+    "afwijking",
+    "wettelijke_taakstelling",
+]
 
 
 def household_with_placements(code, prop, *, residents=1, kind=Placement.Kind.HAR, start=None, **extra):

@@ -13,7 +13,7 @@ DEFAULT_SEED = 2025
 
 class Command(BaseCommand):
     help = (
-        "Create demo data and the demo users pionier, coordinator, groningen and utrecht. "
+        "Create demo data and the demo users pionier, coordinator, groningen, utrecht and provincie. "
         "Idempotent: a second run changes nothing."
     )
 

@@ -13,6 +13,6 @@ def drop_cache_table(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("housing", "0002_load_municipalities")]
+    dependencies = [("housing", "0004_load_population_and_sum_trigger")]
 
     operations = [migrations.RunPython(create_cache_table, drop_cache_table)]
