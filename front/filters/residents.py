@@ -13,6 +13,7 @@ from front.forms.housing import DateInput
 from front.widgets import FastSelect
 from housing.models import Property
 from residents.models import Household, Placement
+from residents.search import normalise
 
 
 class HouseholdFilter(django_filters.FilterSet):
@@ -97,6 +98,12 @@ class PlacementFilter(django_filters.FilterSet):
     property = django_filters.ModelChoiceFilter(
         queryset=visible_properties, label=_("Property"), widget=forms.HiddenInput
     )
+    household = django_filters.CharFilter(
+        method="filter_household",
+        max_length=100,
+        label=_("Household"),
+        help_text=_("A family name (accents and capitals do not matter) or a household reference."),
+    )
     kind = django_filters.ChoiceFilter(choices=Placement.Kind.choices, label=_("Kind"), empty_label=_("All"))
     active_on = django_filters.DateFilter(method="filter_active_on", label=_("Active on"), widget=DateInput())
     ending_within = django_filters.NumberFilter(
@@ -131,6 +138,16 @@ class PlacementFilter(django_filters.FilterSet):
 
     def filter_municipality(self, queryset, name, value):
         return queryset.filter(Q(property__municipality=value) | Q(resident__household__municipality=value))
+
+    def filter_household(self, queryset, name, value):
+        """The placements of the households with that reference, or with a resident of that name."""
+        words = normalise(value)
+        if not words:
+            return queryset
+        households = Household.objects.filter(
+            Q(reference=value.strip().upper()) | Q(residents__search_text__contains=words)
+        ).values("pk")
+        return queryset.filter(resident__household__in=households)
 
     def filter_active_on(self, queryset, name, value):
         return queryset.active_on(value)

@@ -20,7 +20,9 @@ from front.forms.residents import (
     resident_formset_class,
 )
 from front.views.common import filtered_page
+from residents.access import subjects_for_households
 from residents.models import Household, Placement
+from residents.names import household_names
 
 
 @personal_data_view
@@ -33,6 +35,11 @@ def household_list(request):
     )
     filterset = HouseholdFilter(request.GET or None, queryset=households, request=request)
     page = filtered_page(request, filterset)
+    # Staff and pioneers know households by their names: the page shows them, so it is logged.
+    names = household_names(h.pk for h in page)
+    for household in page:
+        household.names = names.get(household.pk, "")
+    log_access(request, "list", subjects_for_households([h.pk for h in page]), purpose="household_list")
     return render(request, "households/list.html", {"filter": filterset, "page_obj": page, "today": today})
 
 

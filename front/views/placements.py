@@ -17,6 +17,7 @@ from front.forms.residents import EndPlacementForm, PlacementForm
 from front.views.common import error_messages, filtered_page, safe_next
 from front.views.households import _detail_context
 from residents import services
+from residents.access import subjects_for_residents
 from residents.models import Placement
 
 
@@ -27,6 +28,7 @@ def placement_list(request):
     )
     filterset = PlacementFilter(request.GET or None, queryset=queryset, request=request)
     page = filtered_page(request, filterset)
+    log_access(request, "list", subjects_for_residents(p.resident for p in page), purpose="placement_list")
     return render(
         request,
         "placements/list.html",
