@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from front.forms.concurrency import UnchangedSinceLoadedMixin
 from front.forms.housing import DateInput
 from housing import scope
 from housing.models import Activity, IntentAgreement, Municipality, Organisation
@@ -16,7 +17,7 @@ def _user_label(user):
     return user.get_full_name() or user.get_username()
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(UnchangedSinceLoadedMixin, forms.ModelForm):
     """Create or correct an agreement. Its status moves by AgreementStepForm, one step at a time."""
 
     class Meta:
@@ -93,7 +94,7 @@ class AgreementStepForm(forms.Form):
         ]
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(UnchangedSinceLoadedMixin, forms.ModelForm):
     """A contact moment on an agreement's page: with the lead municipality or a partner."""
 
     class Meta:

@@ -7,13 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buddies.models import Buddy, BuddyMatch
+from front.forms.concurrency import UnchangedSinceLoadedMixin
 from front.forms.housing import DateInput
 from housing.models import Municipality, Organisation
 from residents.models import Household
 from residents.names import household_names
 
 
-class BuddyForm(forms.ModelForm):
+class BuddyForm(UnchangedSinceLoadedMixin, forms.ModelForm):
     class Meta:
         model = Buddy
         fields = ["name", "email", "phone", "municipality", "organisation", "languages", "vog_date", "active"]
@@ -82,7 +83,7 @@ class MatchEndForm(forms.Form):
     )
 
 
-class MatchEditForm(forms.ModelForm):
+class MatchEditForm(UnchangedSinceLoadedMixin, forms.ModelForm):
     """Correct a match's dates."""
 
     class Meta:

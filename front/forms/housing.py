@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from front.forms.concurrency import UnchangedSinceLoadedMixin
 from housing.models import IntentAgreement, Municipality, Organisation, Property
 from housing.validators import POSTCODE_REGEX, capacity_form_field, normalise_postcode
 
@@ -20,7 +21,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class PropertyForm(forms.ModelForm):
+class PropertyForm(UnchangedSinceLoadedMixin, forms.ModelForm):
     class Meta:
         model = Property
         fields = [

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from front.forms.concurrency import UnchangedSinceLoadedMixin
 from front.forms.housing import DateInput
 from front.widgets import FastSelect
 from housing.models import Municipality, Organisation, Property
@@ -17,7 +18,7 @@ from residents.models import Household, Placement, Resident
 from residents.validators import validate_v_number
 
 
-class HouseholdForm(forms.ModelForm):
+class HouseholdForm(UnchangedSinceLoadedMixin, forms.ModelForm):
     class Meta:
         model = Household
         fields = [
@@ -54,7 +55,7 @@ class HouseholdForm(forms.ModelForm):
         )
 
 
-class ResidentForm(forms.ModelForm):
+class ResidentForm(UnchangedSinceLoadedMixin, forms.ModelForm):
     v_number = forms.CharField(
         label=_("V-number"),
         max_length=20,
@@ -117,7 +118,7 @@ def resident_formset_class(extra=1):
 ResidentFormSet = resident_formset_class()
 
 
-class CareForm(forms.ModelForm):
+class CareForm(UnchangedSinceLoadedMixin, forms.ModelForm):
     """GP and health insurance of one resident: the care gap of SPEC §1."""
 
     class Meta:
@@ -324,7 +325,7 @@ class MoveForm(forms.Form):
         return data
 
 
-class PlacementEditForm(forms.ModelForm):
+class PlacementEditForm(UnchangedSinceLoadedMixin, forms.ModelForm):
     """Corrections to one placement; saved through residents.services.change_placement."""
 
     class Meta:
