@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import personal_data_view
+from accounts.audit import history_of
 from figures.charts import forecast_chart
 from figures.figures import occupancy_forecast
 from front.filters.housing import PropertyFilter
@@ -104,4 +105,5 @@ def property_edit(request, pk):
     form = PropertyForm(request.POST or None, instance=prop, user=request.user)
     if request.method == "POST" and form.is_valid() and (saved := _save(request, form)):
         return redirect(saved)
-    return render(request, "properties/form.html", {"form": form, "property": prop, "property_name": name})
+    context = {"form": form, "property": prop, "property_name": name, "history": history_of(prop)}
+    return render(request, "properties/form.html", context)

@@ -264,3 +264,11 @@ def test_forecast_chart_coordinates_use_a_decimal_point_in_dutch(client, staff_g
     html = client.get(reverse("property_detail", args=[prop.pk]), HTTP_ACCEPT_LANGUAGE="nl").text
     svg = html[html.index("<svg viewBox") : html.index("</svg>")]
     assert not re.search(r'(x|y|width|height)="\d+,\d', svg), "localised number in an SVG attribute"
+
+
+def test_the_edit_page_shows_the_property_history(client, staff_groningen):
+    prop = PropertyFactory(name="Pastorie Helpman")
+    client.force_login(staff_groningen)
+    client.post(reverse("property_edit", args=[prop.pk]), valid_data(name="Pastorie Zuid"))
+    page = client.get(reverse("property_edit", args=[prop.pk])).content.decode()
+    assert "Wijzigingsgeschiedenis" in page and "Pastorie Zuid" in page
