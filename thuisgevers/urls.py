@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("front.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
+    path("", include("notifications.urls")),
 ]
 
 if settings.OIDC_ENABLED:  # single sign-on with the municipality's OpenID Connect provider
