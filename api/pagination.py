@@ -75,7 +75,7 @@ class LinkPagination(BasePagination):
                 "_links": {
                     "type": "object",
                     "required": ["self", "first", "last"],
-                    "properties": {name: link for name in ("self", "first", "prev", "next", "last")},
+                    "properties": dict.fromkeys(("self", "first", "prev", "next", "last"), link),
                 },
                 "count": {"type": "integer", "minimum": 0},
                 "page": {"type": "integer", "minimum": 1},
