@@ -1,11 +1,13 @@
 """Errors as `application/problem+json` (RFC 9457) with Dutch titles (NL API Design Rules)."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import exceptions, status
+from django.views import defaults
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -63,17 +65,41 @@ def _param(name, value):
     }
 
 
-def problem(request, status_code, detail=None, *, invalid_params=None, headers=None):
-    data = {
+def problem_data(request, status_code, detail=None):
+    return {
         "type": "about:blank",
         "title": title_for(status_code),
         "status": status_code,
         "detail": str(detail) if detail else title_for(status_code),
         "instance": request.path if request is not None else "",
     }
+
+
+def problem(request, status_code, detail=None, *, invalid_params=None, headers=None):
+    data = problem_data(request, status_code, detail)
     if invalid_params:
         data["invalidParams"] = invalid_params
     return Response(data, status=status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def _page_or_problem(request, status_code, page):
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            problem_data(request, status_code), status=status_code, content_type=PROBLEM_CONTENT_TYPE
+        )
+        response["API-Version"] = settings.API_VERSION
+        return response
+    return page()
+
+
+def bad_request(request, exception=None):
+    """handler400: problem+json under /api/ (e.g. a NUL byte refused by the request guard)."""
+    return _page_or_problem(request, 400, lambda: defaults.bad_request(request, exception))
+
+
+def server_error(request):
+    """handler500: problem+json under /api/, the error page elsewhere."""
+    return _page_or_problem(request, 500, lambda: defaults.server_error(request))
 
 
 def exception_handler(exc, context):
@@ -97,7 +123,7 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         params = _invalid_params(exc.detail)
         detail = params[0]["reason"] if len(params) == 1 else _("The request contains invalid values.")
-        return problem(request, status.HTTP_400_BAD_REQUEST, detail, invalid_params=params, headers=headers)
+        return problem(request, exc.status_code, detail, invalid_params=params, headers=headers)
     detail = exc.detail if isinstance(exc, exceptions.APIException) else None
     if isinstance(detail, (list, dict)):
         detail = None

@@ -34,6 +34,7 @@ ERRORS = {
     "403": "The client's role may not use this operation.",
     "404": "Not found, or outside the client's scope.",
     "406": "The requested media type is not available.",
+    "409": "A rule refuses the request (capacity, overlap, dates, a record outside the scope).",
     "415": "The body is not JSON.",
     "429": "Too many requests; see Retry-After.",
 }
@@ -70,7 +71,7 @@ def add_problems_and_headers(result, generator, request, public):
             if operation.get("security"):
                 codes += ["401", "403"]
             if method in ("post", "put", "patch"):
-                codes.append("415")
+                codes += ["409", "415"]
             responses = operation.setdefault("responses", {})
             for code in codes:
                 responses.setdefault(

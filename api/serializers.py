@@ -273,17 +273,49 @@ class PlacementsCreatedSerializer(serializers.Serializer):
 # --- writing ------------------------------------------------------------------------------------
 
 
+class StrictCharField(serializers.CharField):
+    """Text only: 0 or true is refused, not turned into "0" (the body is JSON, types count)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """Whole JSON numbers only: "5", 5.0 and true are refused."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictDateField(serializers.DateField):
+    def to_internal_value(self, value):
+        if not isinstance(value, str):
+            self.fail("invalid", format="YYYY-MM-DD")
+        return super().to_internal_value(value)
+
+
+class StrictChoiceField(serializers.ChoiceField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
+
 class PlaceHouseholdSerializer(serializers.Serializer):
-    household = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Id of the household.")
-    property = serializers.IntegerField(
+    household = StrictIntegerField(min_value=1, max_value=MAX_ID, help_text="Id of the household.")
+    property = StrictIntegerField(
         min_value=1, max_value=MAX_ID, help_text="Id of an approved or in-use property."
     )
-    kind = serializers.ChoiceField(Placement.Kind.choices)
-    startDate = serializers.DateField()
-    plannedEnd = serializers.DateField(required=False, allow_null=True)
-    extensionReason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    kind = StrictChoiceField(Placement.Kind.choices)
+    startDate = StrictDateField()
+    plannedEnd = StrictDateField(required=False, allow_null=True)
+    extensionReason = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
     residents = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        child=StrictIntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         max_length=50,
         help_text="Ids of the residents to place; default: every resident of the household.",
@@ -291,6 +323,6 @@ class PlaceHouseholdSerializer(serializers.Serializer):
 
 
 class EndPlacementSerializer(serializers.Serializer):
-    endDate = serializers.DateField(help_text="The move-out day: the day itself no longer counts.")
-    outflow = serializers.ChoiceField(Placement.Outflow.choices)
-    extensionReason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    endDate = StrictDateField(help_text="The move-out day: the day itself no longer counts.")
+    outflow = StrictChoiceField(Placement.Outflow.choices)
+    extensionReason = StrictCharField(required=False, allow_blank=True, max_length=2000)

@@ -26,6 +26,15 @@ from residents.access import subjects_for_households
 from residents.models import Household, Placement, Resident
 
 PURPOSE = "api"
+
+
+class RuleRefused(exceptions.ValidationError):
+    """A well-formed request that a rule of the product refuses (capacity, overlap, dates, a record
+    outside the scope named in the body): 409 with the rule's Dutch message, not 400."""
+
+    status_code = status.HTTP_409_CONFLICT
+
+
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 
@@ -42,6 +51,11 @@ class ApiMixin:
 
 
 def _query(request, serializer_class):
+    blank = [name for name in serializer_class().fields if request.query_params.get(name, None) == ""]
+    if blank:
+        raise exceptions.ValidationError(
+            {name: [_("Give a value or leave the parameter out.")] for name in blank}
+        )
     serializer = serializer_class(data=request.query_params)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
@@ -62,13 +76,16 @@ def _restrict(queryset, path, ids):
 # --- figures ------------------------------------------------------------------------------------
 
 
-class MunicipalityList(ApiMixin, generics.GenericAPIView):
+class MunicipalityList(ApiMixin, generics.ListAPIView):
     """Every municipality in the client's figures scope with its SPEC §6 figures for a period."""
 
     serializer_class = s.MunicipalityFiguresSerializer
 
-    @extend_schema(parameters=[s.FiguresQuery], operation_id="municipalities_list")
-    def get(self, request):
+    @extend_schema(parameters=[s.FiguresQuery])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
         selection = _selection(request, _query(request, s.FiguresQuery), personal=False)
         rows = figures.municipality_figures(selection.period, selection.municipality_ids, include_empty=True)
         page = self.paginate_queryset(rows)
@@ -171,14 +188,17 @@ class PropertyDetail(ApiMixin, generics.GenericAPIView):
         )
 
 
-class SignalList(ApiMixin, generics.GenericAPIView):
+class SignalList(ApiMixin, generics.ListAPIView):
     """Every open signal in the client's scope (the signals page), oldest date first."""
 
     serializer_class = s.SignalSerializer
     permission_classes = [SeesPersonalData]
 
-    @extend_schema(parameters=[s.SignalQuery], operation_id="signals_list")
-    def get(self, request):
+    @extend_schema(parameters=[s.SignalQuery])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
         query = _query(request, s.SignalQuery)
         selection = _selection(request, query, personal=True)
         kinds = [query["kind"]] if "kind" in query else None
@@ -285,7 +305,7 @@ def _log_placements(request, action, placements):
 
 def _in_range(value, name):
     if value is not None and not EARLIEST <= value <= LATEST:
-        raise exceptions.ValidationError({name: [_("Use a date between 2000 and 2100.")]})
+        raise RuleRefused({name: [_("Use a date between 2000 and 2100.")]})
 
 
 class PlacementList(ApiMixin, PersonalListMixin, generics.ListCreateAPIView):
@@ -324,17 +344,17 @@ class PlacementList(ApiMixin, PersonalListMixin, generics.ListCreateAPIView):
             _in_range(data.get(name), name)
         household = Household.objects.visible_to(request.user).active().filter(pk=data["household"]).first()
         if household is None:
-            raise exceptions.ValidationError({"household": [_("Unknown household, or outside your scope.")]})
+            raise RuleRefused({"household": [_("Unknown household, or outside your scope.")]})
         prop = Property.objects.visible_to(request.user).open().filter(pk=data["property"]).first()
         if prop is None:
-            raise exceptions.ValidationError(
+            raise RuleRefused(
                 {"property": [_("Unknown property, outside your scope, or not approved or in use.")]}
             )
         residents = None
         if data.get("residents"):
             residents = list(household.residents.filter(pk__in=data["residents"]))
             if len(residents) != len(set(data["residents"])):
-                raise exceptions.ValidationError(
+                raise RuleRefused(
                     {"residents": [_("Only residents of this household can be placed together.")]}
                 )
         try:
@@ -348,7 +368,7 @@ class PlacementList(ApiMixin, PersonalListMixin, generics.ListCreateAPIView):
                 residents=residents,
             )
         except DjangoValidationError as exc:
-            raise exceptions.ValidationError({"nonFieldErrors": exc.messages}) from exc
+            raise RuleRefused({"nonFieldErrors": exc.messages}) from exc
         _log_placements(request, "view", placements)
         return Response(
             s.PlacementsCreatedSerializer({"placements": placements}).data, status=status.HTTP_201_CREATED
@@ -386,7 +406,7 @@ class PlacementEnd(ApiMixin, generics.GenericAPIView):
                 extension_reason=data.get("extensionReason"),
             )
         except DjangoValidationError as exc:
-            raise exceptions.ValidationError(
+            raise RuleRefused(
                 exc.message_dict if hasattr(exc, "error_dict") else {"nonFieldErrors": exc.messages}
             ) from exc
         _log_placements(request, "view", [placement])

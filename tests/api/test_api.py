@@ -193,7 +193,7 @@ def test_placing_a_household_goes_through_the_capacity_rule_with_a_dutch_message
     ResidentFactory.create_batch(3, household=household)
     body = {"household": household.pk, "property": prop.pk, "kind": "har", "startDate": "2026-09-01"}
     response = api_groningen.post("/api/v1/placements", body, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response["Content-Type"] == "application/problem+json"
     assert "vol" in response.json()["detail"]
     assert not Placement.objects.exists()
@@ -209,12 +209,12 @@ def test_placing_and_ending_through_the_api(api_groningen):
     created = response.json()["placements"]
     assert len(created) == 2 and created[0]["plannedEnd"] == "2027-03-01"
     again = api_groningen.post("/api/v1/placements", body, format="json")
-    assert again.status_code == 400  # overlap
+    assert again.status_code == 409  # overlap
     pk = created[0]["id"]
     bad = api_groningen.post(
         f"/api/v1/placements/{pk}/end", {"endDate": "2026-08-01", "outflow": "left"}, format="json"
     )
-    assert bad.status_code == 400 and bad.json()["invalidParams"][0]["name"] == "endDate"
+    assert bad.status_code == 409 and bad.json()["invalidParams"][0]["name"] == "endDate"
     ended = api_groningen.post(
         f"/api/v1/placements/{pk}/end", {"endDate": "2026-12-01", "outflow": "left"}, format="json"
     )
@@ -229,6 +229,13 @@ def test_bad_input_is_a_400_not_a_500(api_groningen):
     assert response.status_code == 400
     response = api_groningen.post("/api/v1/placements", {"household": 1}, format="json")
     assert response.status_code == 400
+    response = api_groningen.post(
+        "/api/v1/placements",
+        {"household": "1", "property": 1, "kind": "har", "startDate": "2026-09-01"},
+        format="json",
+    )
+    assert response.json()["invalidParams"][0]["name"] == "household"
+    assert api_groningen.get("/api/v1/placements?period=").status_code == 400
 
 
 def test_the_openapi_document_needs_no_token(db):
