@@ -251,3 +251,28 @@ def test_clients_are_throttled(api_groningen, settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     statuses = [api_groningen.get("/api/v1/regions").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+@pytest.mark.parametrize(
+    ("address", "most"),
+    [
+        ("/api/v1/households", 12),
+        ("/api/v1/residents", 12),
+        ("/api/v1/placements", 12),
+        ("/api/v1/properties", 10),
+        ("/api/v1/signals", 12),
+        ("/api/v1/municipalities", 10),
+        ("/api/v1/quotas", 10),
+        ("/api/v1/regions", 10),
+    ],
+)
+def test_list_endpoints_take_a_fixed_number_of_queries(api_groningen, django_assert_max_num_queries, address, most):
+    for _ in range(5):
+        household = HouseholdFactory()
+        PlacementFactory(resident=ResidentFactory(household=household, gp_practice=""))
+    RegionFactory().members.set([municipality("GM0014")])
+    QuotaFactory(municipality=municipality("GM0014"), year=2026, half=2, target=10)
+    with django_assert_max_num_queries(most):
+        response = api_groningen.get(address)
+    assert response.status_code == 200
+    assert response.json()["count"] >= 1

@@ -282,6 +282,7 @@ def pages_for(demo, role):
         f"/buddies/{demo.buddy.pk}/",
         "/agreements/",
         f"/agreements/{demo.agreement.pk}/",
+        "/account/deadline-emails/",
     ]
     if role == "pioneer":
         pages += [
