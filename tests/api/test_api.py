@@ -266,7 +266,9 @@ def test_clients_are_throttled(api_groningen, settings):
         ("/api/v1/regions", 10),
     ],
 )
-def test_list_endpoints_take_a_fixed_number_of_queries(api_groningen, django_assert_max_num_queries, address, most):
+def test_list_endpoints_take_a_fixed_number_of_queries(
+    api_groningen, django_assert_max_num_queries, address, most
+):
     for _ in range(5):
         household = HouseholdFactory()
         PlacementFactory(resident=ResidentFactory(household=household, gp_practice=""))
