@@ -60,7 +60,36 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
+# Integer ranges the database backend reports for model fields (they differ between SQLite and
+# PostgreSQL): left out, so the document is the same on every backend.
+DATABASE_RANGES = {32767, -32768, 2147483647, -2147483648, 9223372036854775807, -9223372036854775808}
+
+
+def _normalise(node):
+    """Leave out what depends on the database backend or the active language: database integer
+    ranges and the `title` drf-spectacular takes from a model field's (translated) verbose name."""
+    if isinstance(node, dict):
+        dropped = False
+        for bound in ("maximum", "minimum"):
+            if isinstance(node.get(bound), int) and node[bound] in DATABASE_RANGES:
+                del node[bound]
+                dropped = True
+        if dropped and node.get("format") == "int64":
+            del node["format"]
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            for schema in properties.values():
+                if isinstance(schema, dict):
+                    schema.pop("title", None)
+        for value in node.values():
+            _normalise(value)
+    elif isinstance(node, list):
+        for value in node:
+            _normalise(value)
+
+
 def add_problems_and_headers(result, generator, request, public):
+    _normalise(result.get("components", {}))
     components = result.setdefault("components", {})
     components.setdefault("schemas", {})["Problem"] = PROBLEM
     components.setdefault("headers", {})["API-Version"] = API_VERSION_HEADER

@@ -1,5 +1,9 @@
 """Schemathesis against the served OpenAPI document, signed in as each role: no server error and no
-answer that contradicts the schema, for every operation (a bounded number of examples each)."""
+answer that contradicts the schema, for every operation (a bounded number of examples each).
+
+In a folder of its own that sorts after tests/e2e: a transactional test empties the database when it
+ends, and the browser suite's module-wide demo data must not start from that (pytest-xdist hands
+tests to a worker in collection order)."""
 
 import os
 import shutil
