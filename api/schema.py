@@ -78,9 +78,11 @@ def _normalise(node):
             del node["format"]
         properties = node.get("properties")
         if isinstance(properties, dict):
-            for schema in properties.values():
+            for name, schema in properties.items():
                 if isinstance(schema, dict):
                     schema.pop("title", None)
+                    if set(schema) == {"allOf"} and len(schema["allOf"]) == 1:
+                        properties[name] = schema["allOf"][0]  # the wrapper only held the title
         for value in node.values():
             _normalise(value)
     elif isinstance(node, list):

@@ -23,3 +23,12 @@ def test_the_served_document_is_the_committed_one(client, db):
 
     served = yaml.safe_load(client.get("/api/v1/openapi.yaml").content)
     assert served == yaml.safe_load(COMMITTED.read_text())
+
+
+def test_the_document_does_not_depend_on_the_language(tmp_path):
+    from django.utils import translation
+
+    generated = tmp_path / "openapi-en.yaml"
+    with translation.override("en"):
+        call_command("spectacular", "--file", str(generated))
+    assert generated.read_text() == COMMITTED.read_text()
