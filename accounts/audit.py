@@ -61,6 +61,23 @@ def audited_models():
                 "exclude_fields": ["password", "last_login"],
             },
         ),
+        *_installed(
+            # Application clients of the API and their scope (by label: accounts sits below api).
+            (
+                "api.ApiClient",
+                {"m2m_fields": {"municipalities"}, "exclude_fields": ["token_hash", "last_used_at"]},
+            ),
+        ),
+    ]
+
+
+def _installed(*entries):
+    from django.apps import apps
+
+    return [
+        (apps.get_model(label), options)
+        for label, options in entries
+        if apps.is_installed(label.split(".")[0])
     ]
 
 

@@ -51,6 +51,13 @@ def sign_in(base_url, username, password, *, totp_key=None):
     return session
 
 
+def api_session(token):
+    """A requests.Session that sends an API client's token."""
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    return session
+
+
 def _csrf(text):
     match = CSRF_INPUT.search(text)
     if not match:

@@ -69,6 +69,26 @@ def targets(results):
                     "met": all(r <= 1.0 for r in compared.values()),
                 }
             )
+    api = {
+        k: v
+        for k, v in results.get("api", {}).items()
+        if "error" not in v and "error" not in v.get("page", {})
+    }
+    broken_api = [e["path"] for e in results.get("api", {}).values() if "error" in e]
+    if broken_api:
+        out.append({"target": "every API list answers 200", "value": ", ".join(broken_api), "met": False})
+    if api:
+        compared = {
+            name: _ratio(e["total_ms_median"], e["page"]["total_ms_median"]) for name, e in api.items()
+        }
+        worst = max(compared, key=compared.get)
+        out.append(
+            {
+                "target": "API lists no slower than the matching HTML list pages",
+                "value": f"worst {worst} {compared[worst]}×",
+                "met": all(r <= 1.0 for r in compared.values()),
+            }
+        )
     copies = {
         name: _ratio(e["wall_ms_median"], e["copy"]["wall_ms_median"])
         for name, e in exports.items()
@@ -153,6 +173,13 @@ def table(results):
         comparison += f"; queries 1/342 municipalities: {entry['queries_one_municipality']}/"
         comparison += f"{entry['queries_all_municipalities']}"
         row(f"list {entry['path']}", entry, comparison)
+    for entry in results.get("api", {}).values():
+        page = entry.get("page", {})
+        comparison = f"page {page.get('path')}"
+        if "total_ms_median" in page and "total_ms_median" in entry:
+            ratio = _ratio(entry["total_ms_median"], page["total_ms_median"])
+            comparison += f" {page['total_ms_median']} ms, {page.get('queries')} q → {ratio}×"
+        row(f"api {entry['path']}", entry, comparison)
     for _name, entry in results.get("exports", {}).items():
         if "error" in entry:
             row(f"export {entry['path']}", entry)

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from bench import report
-from bench.client import BenchError, Timer, cookie_header, sign_in
+from bench.client import BenchError, Timer, api_session, cookie_header, sign_in
 from bench.server import ROOT, Gunicorn, RssSampler, free_port, load, machine
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/thuisgevers_bench"
@@ -31,6 +31,14 @@ LIST_PAGES = [
     ("agreements", "/agreements/", "/admin/housing/intentagreement/"),
     ("municipalities", "/municipalities/", "/admin/housing/municipality/"),
     ("signals", "/signals/", None),
+]
+# API list endpoints and the HTML list page each is compared with (same scope, same page size).
+API_LISTS = [
+    ("properties", "/api/v1/properties", "/properties/"),
+    ("households", "/api/v1/households", "/households/"),
+    ("placements", "/api/v1/placements", "/placements/"),
+    ("signals", "/api/v1/signals", "/signals/"),
+    ("municipalities", "/api/v1/municipalities", "/municipalities/"),
 ]
 # Seconds between data changes during the dashboard load test. Real use changes far less: the
 # national data set holds ~143,000 placements made over three years (~130 a day); with every other
@@ -49,7 +57,7 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8150)
     parser.add_argument("--seconds", type=int, default=30, help="duration of each throughput run")
     parser.add_argument("--connections", type=int, default=6, help="concurrent connections under load")
-    parser.add_argument("--only", help="comma-separated sections: pages,lists,exports,throughput")
+    parser.add_argument("--only", help="comma-separated sections: pages,lists,api,exports,throughput")
     parser.add_argument("--report", metavar="JSON", help="print the table of an earlier run and stop")
     args = parser.parse_args(argv)
     if args.report:
@@ -57,7 +65,7 @@ def main(argv=None):
         results["targets"] = report.targets(results)
         print(report.table(results))
         return 0
-    sections = set((args.only or "pages,lists,exports,throughput").split(","))
+    sections = set((args.only or "pages,lists,api,exports,throughput").split(","))
 
     started = time.monotonic()
     # A SIGTERM (timeout, Ctrl-C from make) unwinds normally, so gunicorn is stopped too.
@@ -108,6 +116,9 @@ def main(argv=None):
                 results["dashboard"] = _dashboards(timer, admin, staff_one, staff_all, setup, args, say)
             if "lists" in sections:
                 results["lists"] = _lists(timer, admin, staff_one, staff_all, args, say)
+            if "api" in sections:
+                api = api_session(setup["api_token"])
+                results["api"] = _api_lists(timer, api, staff_all, args, say)
             if "exports" in sections:
                 results["exports"] = _exports(timer, server, admin, staff_one, setup, args, say)
         if "throughput" in sections:
@@ -232,8 +243,21 @@ def _prepare(say):
     device = TOTPDevice.objects.create(user=admin, name="bench", confirmed=True)
     user("bench_staff_one", role=scope.MUNICIPAL_STAFF, municipalities=[municipality])
     user("bench_staff_all", role=scope.MUNICIPAL_STAFF, municipalities=list(Municipality.objects.all()))
+    # An API client with the scope of bench_staff_all, so the API and the pages are compared on the
+    # same data: all 342 municipalities, municipal staff.
+    from api.models import ApiClient
+    from api.services import issue_client
+
+    old = ApiClient.objects.filter(name="bench").first()
+    if old is not None:
+        old.delete()
+        old.service_user.delete()
+    _client, api_token = issue_client(
+        name="bench", role=scope.MUNICIPAL_STAFF, municipalities=Municipality.objects.all()
+    )
     say(f"users ready; municipality {municipality.cbs_code} {municipality.name}, region {region.name}")
     return {
+        "api_token": api_token,
         "data": data,
         "password": password,
         "totp_key": device.key,
@@ -310,6 +334,21 @@ def _lists(timer, admin, staff_one, staff_all, args, say):
         out[name] = entry
         admin_ms = entry.get("admin", {}).get("total_ms_median")
         say(f"{path}: {entry.get('total_ms_median')} ms ({entry.get('queries')} q), admin {admin_ms} ms")
+    return out
+
+
+def _api_lists(timer, api, staff_all, args, say):
+    """Each API list endpoint against the matching HTML list page, both for municipal staff with
+    every municipality (same scope, same page size of 25), the page in its steady state."""
+    out = {}
+    for name, path, page in API_LISTS:
+        entry = _measured(timer, api, path, repeat=args.requests, warmup=3 * args.workers)
+        entry["page"] = _measured(timer, staff_all, page, repeat=args.requests, warmup=3 * args.workers)
+        out[name] = entry
+        say(
+            f"{path}: {entry.get('total_ms_median')} ms ({entry.get('queries')} q), "
+            f"page {entry['page'].get('total_ms_median')} ms"
+        )
     return out
 
 

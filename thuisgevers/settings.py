@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "mozilla_django_oidc",
+    "rest_framework",
+    "drf_spectacular",
     # Domain apps at the bottom, the apps that read them above, the two faces (pages and reports)
     # on top (README, "Layout").
     "housing",
@@ -60,6 +62,8 @@ INSTALLED_APPS = [
     "figures",
     "front",
     "reports",
+    "api",
+    "notifications",
 ]
 # Demo data (`seed_demo`) for `make run`, tests and the benchmark; not part of a production install.
 DEMO = env.bool("DEMO", default=DEBUG)
@@ -255,6 +259,56 @@ RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
 # {"Utrecht": [[2, "talk"], [3, "plan"], [4, "instruction"], [6, "substitution"]]}.
 PROVINCE_ESCALATION_DEFAULT = [[1, "talk"], [2, "plan"], [3, "instruction"], [4, "substitution"]]
 PROVINCE_ESCALATION_LADDERS = env.json("PROVINCE_ESCALATION_LADDERS", default={})
+
+# --- REST API (api/, docs/api.md): NL API Design Rules, tokens of application clients ---
+API_VERSION = "1.0.0"  # the full version, sent in every API answer's `API-Version` header
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasRole"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.LinkPagination",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle", "api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "client": env("API_THROTTLE_RATE", default="1200/minute"),
+        "anonymous": env("API_ANONYMOUS_THROTTLE_RATE", default="60/minute"),
+    },
+    "URL_FORMAT_OVERRIDE": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Days an API token lives when the superuser who issues it names no expiry.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=365)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Thuisgevers API",
+    "DESCRIPTION": (
+        "Figures, properties, signals and (within the client's scope) households, residents and "
+        "placements of Thuisgevers, by the NL API Design Rules. Authenticate with "
+        "`Authorization: Bearer <token>`; a superuser issues tokens in the admin site."
+    ),
+    "VERSION": API_VERSION,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "ENUM_NAME_OVERRIDES": {
+        "PlacementKindEnum": "residents.models.Placement.Kind",
+        "PropertyKindEnum": "housing.models.Property.Kind",
+        "SignalKindEnum": "figures.signals.KINDS",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_problems_and_headers",
+    ],
+}
+
+# --- Deadline e-mails (notifications/, `send_digests`) ---
+# SMTP from the environment: EMAIL_URL=smtp+tls://user:password@smtp.example.org:587 (django-environ),
+# or the console backend in development. DIGEST_BASE_URL is the site address the links start with.
+globals().update(env.email("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Thuisgevers <noreply@thuisgevers.nl>")
+DIGEST_BASE_URL = env("DIGEST_BASE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

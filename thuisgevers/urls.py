@@ -17,7 +17,13 @@ urlpatterns = [
     path("", include("front.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
+    path("", include("notifications.urls")),
 ]
+
+# By name: answers under /api/ are problem+json, elsewhere the usual pages.
+handler400 = "api.problems.bad_request"
+handler500 = "api.problems.server_error"
 
 if settings.OIDC_ENABLED:  # single sign-on with the municipality's OpenID Connect provider
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

@@ -308,6 +308,7 @@ def pages_for(demo, role):
         f"/buddies/{demo.buddy.pk}/edit/",
         "/signals/?state=all&ordering=-date",
         *correction_pages(demo),
+        "/account/deadline-emails/",
     ]
     match = demo.buddy.matches.order_by("pk").first()
     if match is not None:

@@ -23,6 +23,9 @@ ALLOWED = {
     "front": DOMAIN | {"accounts", "figures"},
     "reports": DOMAIN | {"accounts", "figures"},
     "demo": DOMAIN | {"accounts", "figures"},
+    # The REST API and the deadline e-mails: faces on top, beside front and reports.
+    "api": DOMAIN | {"accounts", "figures"},
+    "notifications": DOMAIN | {"accounts", "figures"},
     # Configuration: the apps are named in settings and mounted by name in urls.py, never imported.
     "thuisgevers": set(),
 }
