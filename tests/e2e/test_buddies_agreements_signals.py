@@ -32,7 +32,7 @@ def test_civil_servant_creates_a_buddy_and_starts_and_ends_a_match(new_context, 
     page.get_by_role("link", name="New buddy").click()
     page.get_by_role("button", name="Save").click()  # bad input: nothing saved, says why
     expect(page.get_by_role("alert")).to_contain_text("This field is required")
-    page.get_by_label("Name").fill("Els E2E")
+    page.get_by_label("Name", exact=True).fill("Els E2E")
     page.get_by_label("Municipality").select_option(label="Groningen")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status")).to_contain_text("Buddy Els E2E has been saved")
