@@ -4,6 +4,7 @@ placement, each page with the record's audit history (SPEC §5). Rules live in r
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -63,7 +64,7 @@ def resident_create(request, pk):
             if placements:
                 text += " " + _("Placed in %(property)s from %(date)s.") % {
                     "property": placements[0].property.name,
-                    "date": placements[0].start_date.strftime("%d-%m-%Y"),
+                    "date": date_format(placements[0].start_date, "j F Y"),
                 }
             messages.success(request, text)
             return redirect(f"{household.get_absolute_url()}#residents-title")

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -70,7 +71,7 @@ def household_end(request, pk):
                 )
                 % {
                     "names": ", ".join(str(p.resident) for p in ended),
-                    "date": data["end_date"].strftime("%d-%m-%Y"),
+                    "date": date_format(data["end_date"], "j F Y"),
                 },
             )
             return redirect(f"{household.get_absolute_url()}#placements-title")
@@ -97,7 +98,7 @@ def household_extend(request, pk):
                 _("The stay of %(names)s is extended until %(date)s.")
                 % {
                     "names": ", ".join(str(p.resident) for p in extended),
-                    "date": data["planned_end"].strftime("%d-%m-%Y"),
+                    "date": date_format(data["planned_end"], "j F Y"),
                 },
             )
             return redirect(f"{household.get_absolute_url()}#placements-title")
@@ -128,7 +129,7 @@ def household_move(request, pk):
                 % {
                     "names": ", ".join(str(p.resident) for p in placed),
                     "property": data["property"].name,
-                    "date": data["day"].strftime("%d-%m-%Y"),
+                    "date": date_format(data["day"], "j F Y"),
                 },
             )
             return redirect(f"{household.get_absolute_url()}#placements-title")

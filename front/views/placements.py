@@ -63,7 +63,7 @@ def placement_create(request):
                 }
                 if placements.ended:
                     text += " " + _("Their current placement ends on %(date)s.") % {
-                        "date": data["start_date"].strftime("%d-%m-%Y")
+                        "date": date_format(data["start_date"], "j F Y")
                     }
                 messages.success(request, text)
                 return redirect(data["household"])

@@ -213,7 +213,7 @@ def test_extend_the_stay_with_a_reason(staff, household):
     assert response.status_code == 200 and "kan alleen met een reden voor verlenging" in response.text
     assert set(Placement.objects.values_list("planned_end", flat=True)) == {JANUARY}
     response = staff.post(url, {"planned_end": "2027-09-01", "extension_reason": "Nareis"}, follow=True)
-    assert "is verlengd tot 01-09-2027" in response.text and "Amina Haddad" in response.text
+    assert "is verlengd tot 1 september 2027" in response.text and "Amina Haddad" in response.text
 
 
 def test_move_to_the_next_home_ahead(staff, household):
@@ -221,7 +221,7 @@ def test_move_to_the_next_home_ahead(staff, household):
     url = reverse("household_move", args=[household.pk])
     data = {"property": home.pk, "kind": "permanent", "day": "2027-01-01", "planned_end": "", "outflow": ""}
     response = staff.post(url, data, follow=True)
-    assert "verhuizen op 01-01-2027 naar Woning Zuid" in response.text
+    assert "verhuizen op 1 januari 2027 naar Woning Zuid" in response.text
     assert Placement.objects.filter(property=home).count() == 2
     assert set(Placement.objects.exclude(property=home).values_list("end_date", "outflow")) == {
         (JANUARY, "permanent_here")
@@ -239,7 +239,7 @@ def test_move_into_a_full_home_changes_nothing_and_says_why(staff, household):
 def test_end_the_stay_of_the_whole_household_and_a_second_submit_overwrites_nothing(staff, household):
     url = reverse("household_end", args=[household.pk])
     response = staff.post(url, {"end_date": "2026-11-01", "outflow": "left"}, follow=True)
-    assert "eindigen op 01-11-2026" in response.text
+    assert "eindigen op 1 november 2026" in response.text
     response = staff.post(url, {"end_date": "2026-12-01", "outflow": "other"})
     assert response.status_code == 200 and "niets te beëindigen" in response.text
     assert set(Placement.objects.values_list("end_date", "outflow")) == {(dt.date(2026, 11, 1), "left")}
