@@ -39,13 +39,20 @@ def sign_in(base_url, username, password, *, totp_key=None):
             raise BenchError(f"{username} is asked for a second factor but has no TOTP key")
         from django_otp.oath import totp
 
-        token = f"{totp(bytes.fromhex(totp_key)):06d}"
-        response = session.post(
-            response.url,
-            data={"token": token, "csrfmiddlewaretoken": _csrf(response.text), "next": "/dashboard/"},
-            headers={"Referer": response.url},
-            timeout=60,
-        )
+        form_url, form_page = response.url, response.text
+        for _attempt in range(2):
+            # A code is accepted once per device: a second sign-in within the same 30-second step
+            # waits for the next code.
+            token = f"{totp(bytes.fromhex(totp_key)):06d}"
+            response = session.post(
+                form_url,
+                data={"token": token, "csrfmiddlewaretoken": _csrf(form_page), "next": "/dashboard/"},
+                headers={"Referer": form_url},
+                timeout=60,
+            )
+            if "second-factor" not in response.url:
+                break
+            time.sleep(31 - time.time() % 30)
     if response.status_code != 200 or "/accounts/" in response.url:
         raise BenchError(f"signing in as {username} failed: {response.status_code} at {response.url}")
     return session
