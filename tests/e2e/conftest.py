@@ -6,8 +6,8 @@ Why these choices:
   in CI (`CI=true`), where a missing browser is a failure, never a silent skip.
 - One browser for the whole session; a fresh context (cookies) per test and role.
 - `live_server` needs a transactional database, which pytest-django empties after every test. The
-  municipalities come from a data migration, so tests use `serialized_rollback=True` to get them back,
-  and each test builds its own (small) data set with `demo_data`.
+  demo data set is built once per module (`demo_data`) and the database put back afterwards from a
+  snapshot taken before, the municipalities of the data migration included.
 - Playwright's sync API runs an event loop in the main thread; Django refuses ORM calls there unless
   DJANGO_ALLOW_ASYNC_UNSAFE is set. The calls are still synchronous, so this is safe here.
 """

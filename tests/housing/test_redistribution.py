@@ -124,7 +124,7 @@ def test_the_database_refuses_shares_that_break_the_sum_whatever_writes_them():
 
 @pytest.mark.slow
 @on_postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_edits_of_one_agreement_keep_the_sum():
     region, (g, s, v) = make_region()
     allocations = [{g.pk: 120 - 2 * i, s.pk: 16 + i, v.pk: 14 + i} for i in range(8)]

@@ -330,7 +330,7 @@ def _open_cursors():
         return cursor.fetchone()[0]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_placements_export_in_autocommit_logs_and_reads_one_snapshot_and_closes_its_cursor(
     client, rf, staff_groningen, world
 ):

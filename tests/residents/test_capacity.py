@@ -202,7 +202,7 @@ def test_admin_ends_a_placement_and_refuses_moving_one_into_a_full_property():
 
 @pytest.mark.postgres
 @on_postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_admin_saves_into_the_last_free_place_at_once_yield_exactly_one_placement():
     prop = PropertyFactory(capacity=2)
     PlacementFactory(property=prop, start_date=dt.date(2026, 7, 1), planned_end=None)
@@ -227,7 +227,7 @@ def test_two_admin_saves_into_the_last_free_place_at_once_yield_exactly_one_plac
 
 @pytest.mark.postgres
 @on_postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_lowering_capacity_and_placing_at_once_cannot_both_succeed():
     start = timezone.localdate()
     for _round in range(5):
@@ -255,7 +255,7 @@ def test_lowering_capacity_and_placing_at_once_cannot_both_succeed():
 
 @pytest.mark.postgres
 @on_postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_lowering_capacity_in_the_admin_while_placing_in_the_admin_cannot_both_succeed():
     prop = PropertyFactory(capacity=2, notes="")
     PlacementFactory(property=prop, start_date=timezone.localdate(), planned_end=None)

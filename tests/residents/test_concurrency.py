@@ -71,7 +71,7 @@ def race(attempts):
 
 
 @on_postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_twenty_users_placing_into_the_last_free_place_at_once_yields_exactly_one_placement():
     prop = PropertyFactory(capacity=3)
     for _ in range(2):  # two of three places taken
@@ -95,7 +95,7 @@ def test_twenty_users_placing_into_the_last_free_place_at_once_yields_exactly_on
 
 
 @on_postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_twenty_users_placing_one_resident_into_twenty_properties_at_once_yields_one_placement():
     resident = ResidentFactory()
     household = resident.household
@@ -118,7 +118,7 @@ def test_twenty_users_placing_one_resident_into_twenty_properties_at_once_yields
 
 
 @on_postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_households_placed_crosswise_into_two_properties_never_deadlock_or_overlap():
     """Two-person households raced into two properties in both orders: locks are taken in one
     order (property, then residents by id), so no deadlock; each resident ends up placed once."""

@@ -44,7 +44,7 @@ def _some_data():
 @pytest.mark.slow
 # Serialised rollback: the flush after a transactional test would otherwise leave the next tests on
 # this worker (the browser suite's demo data) without the CBS municipality list.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     ("role", "codes"),
     [(scope.MUNICIPAL_STAFF, ["GM0014"]), (scope.PIONEER, ["GM0014", "GM0037"]), (scope.COORDINATOR, [])],

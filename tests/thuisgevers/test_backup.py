@@ -67,7 +67,7 @@ def _pg_env():
     connection.vendor != "postgresql" or not PG_TOOLS, reason="pg_dump/pg_restore: PostgreSQL only"
 )
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_pg_dump_of_demo_data_restores_with_identical_figures(tmp_path):
     call_command("seed_demo", password="demo-password-for-backup-test-1", stdout=StringIO())
     source = connection.settings_dict["NAME"]
