@@ -17,6 +17,7 @@ from accesslog.log import log_access
 from accounts.access import get_visible_or_404
 from api import serializers as s
 from api.permissions import SeesPersonalData
+from figures import cache as figure_cache
 from figures import figures, signals
 from figures.selection import ALL, BadSelection, build_selection
 from housing.models import Municipality, Property, Quota, Region
@@ -76,6 +77,10 @@ def _restrict(queryset, path, ids):
 # --- figures ------------------------------------------------------------------------------------
 
 
+def _ids(ids):
+    return "all" if ids is ALL else ",".join(str(pk) for pk in sorted(ids))
+
+
 class MunicipalityList(ApiMixin, generics.ListAPIView):
     """Every municipality in the client's figures scope with its SPEC §6 figures for a period."""
 
@@ -87,7 +92,16 @@ class MunicipalityList(ApiMixin, generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         selection = _selection(request, _query(request, s.FiguresQuery), personal=False)
-        rows = figures.municipality_figures(selection.period, selection.municipality_ids, include_empty=True)
+        # Cached per data version and scope like the pages' figures (figures/cache.py), so a client
+        # paging through all municipalities computes them once per change, not once per page.
+        rows = figure_cache.cached(
+            request,
+            "api-municipality-figures",
+            lambda: figures.municipality_figures(
+                selection.period, selection.municipality_ids, include_empty=True
+            ),
+            vary=(selection.period, _ids(selection.municipality_ids)),
+        )
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

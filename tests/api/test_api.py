@@ -278,3 +278,15 @@ def test_list_endpoints_take_a_fixed_number_of_queries(
         response = api_groningen.get(address)
     assert response.status_code == 200
     assert response.json()["count"] >= 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_cached_municipality_figures_follow_a_data_change(api_groningen):
+    period = Period.current()
+    quota = QuotaFactory(municipality=municipality("GM0014"), year=period.year, half=period.half, target=30)
+    first = api_groningen.get(f"/api/v1/municipalities?period={period}").json()
+    quota.target = 31
+    quota.save()
+    second = api_groningen.get(f"/api/v1/municipalities?period={period}").json()
+    assert [row["target"] for row in first["results"]] == [30]
+    assert [row["target"] for row in second["results"]] == [31], "a change is never hidden by the cache"
