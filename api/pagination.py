@@ -34,8 +34,11 @@ class LinkPagination(BasePagination):
         self.request = request
         self.page_size_used = _positive_int(request, PAGE_SIZE, self.page_size, self.max_page_size)
         self.number = _positive_int(request, PAGE, 1, MAX_PAGE)
-        self.count = len(queryset) if isinstance(queryset, (list, tuple)) else queryset.count()
         start = (self.number - 1) * self.page_size_used
+        prefetch = getattr(queryset, "prefetch", None)  # signals: the page and its count in one query
+        if prefetch is not None:
+            prefetch(start, start + self.page_size_used)
+        self.count = len(queryset) if isinstance(queryset, (list, tuple)) else queryset.count()
         return list(queryset[start : start + self.page_size_used])
 
     def _href(self, number):

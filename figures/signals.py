@@ -398,6 +398,12 @@ class SignalQuery:
         self._set_counts([(row[1], row[3]) for row in rows if row[0] == 1])
         self._window = (start, stop, [self._signal(row[1:]) for row in rows if row[0] == 0])
 
+    def prefetch(self, start, stop):
+        """Fetch the signals [start:stop] and the counts in one query, for a paginator that counts
+        and then slices (the API's); an offset too large for SQL fetches nothing here."""
+        if 0 <= start < stop and stop <= _MAX_OFFSET:
+            self._fetch_page_and_counts(start, stop)
+
     def page(self, number, per_page):
         """Page `number` as Django's `Paginator.get_page` gives it (not a whole number → page 1,
         beyond the end → the last page). The rows of the page asked for and the counts come from one

@@ -290,3 +290,12 @@ def test_the_cached_municipality_figures_follow_a_data_change(api_groningen):
     second = api_groningen.get(f"/api/v1/municipalities?period={period}").json()
     assert [row["target"] for row in first["results"]] == [30]
     assert [row["target"] for row in second["results"]] == [31], "a change is never hidden by the cache"
+
+
+def test_the_signals_list_reads_its_page_and_count_in_one_query(api_groningen):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert api_groningen.get("/api/v1/signals").status_code == 200
+    assert sum("open_signal" in query["sql"] for query in captured.captured_queries) == 1
