@@ -228,6 +228,9 @@ def demo_data(django_db_setup, django_db_blocker):
         name = str(connection.settings_dict["NAME"])
         if not (Path(name).name.startswith("test_") or "memorydb" in name or "mode=memory" in name):
             pytest.fail(f"demo_data is only for tests that use live_server (database is {name})")
+        from tests.conftest import restore_reference_data
+
+        restore_reference_data()  # a transactional test before this module may have flushed them
         snapshot = _snapshot(connection)
         try:
             yield _build_demo()
