@@ -23,7 +23,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 run: $(BIN)/.installed .demo-password
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --password "$${DEMO_PASSWORD:-$$(cat .demo-password)}"
-	@echo "Demo users: pionier, coordinator, groningen, utrecht — password: $${DEMO_PASSWORD:-$$(cat .demo-password)}"
+	@echo "Demo users: pionier, coordinator, groningen, utrecht, provincie — password: $${DEMO_PASSWORD:-$$(cat .demo-password)}"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: $(BIN)/.installed
