@@ -427,26 +427,37 @@ def figures_for_periods(periods, municipality_ids, *, today=None):
     result = {}
     for q in quotas:
         period = Period(q["year"], q["half"])
-        realised, temporary, counted, realised_temporary = counts.get(
-            (q["municipality_id"], period), (0, 0, 0, 0)
-        )
-        result[(q["municipality_id"], period)] = MunicipalityFigures(
-            municipality_id=q["municipality_id"],
-            cbs_code=q["municipality__cbs_code"],
-            name=q["municipality__name"],
-            province=q["municipality__province"],
-            period=period,
-            has_quota=True,
-            target=q["target"],
-            carried_over=q["carried_over"],
-            realised=realised,
-            temporary=temporary,
-            temporary_counted=counted,
-            realised_temporary=realised_temporary,
-            statutory_target=q["statutory_target"],
-            population_year=q["population_year"],
+        result[(q["municipality_id"], period)] = _quota_figures(
+            q["municipality_id"],
+            (q["municipality__cbs_code"], q["municipality__name"], q["municipality__province"]),
+            period,
+            q,
+            counts,
         )
     return result
+
+
+def _quota_figures(municipality_id, names, period, quota, counts):
+    """The figures of a municipality with a quota for `period`: `names` is (CBS code, name, province),
+    `quota` the quota's values, `counts` the resident counts per (municipality, period)."""
+    cbs_code, name, province = names
+    realised, temporary, counted, realised_temporary = counts.get((municipality_id, period), (0, 0, 0, 0))
+    return MunicipalityFigures(
+        municipality_id=municipality_id,
+        cbs_code=cbs_code,
+        name=name,
+        province=province,
+        period=period,
+        has_quota=True,
+        target=quota["target"],
+        carried_over=quota["carried_over"],
+        realised=realised,
+        temporary=temporary,
+        temporary_counted=counted,
+        realised_temporary=realised_temporary,
+        statutory_target=quota["statutory_target"],
+        population_year=quota["population_year"],
+    )
 
 
 def totals(rows, period=None):
@@ -520,23 +531,13 @@ def municipality_history(municipality_id, *, today=None):
     counts = _resident_counts(periods, [municipality_id], today) if periods else {}
     rows = []
     for quota, period in zip(quotas, periods, strict=True):
-        realised, temporary, counted, realised_temporary = counts.get((municipality_id, period), (0, 0, 0, 0))
         rows.append(
-            MunicipalityFigures(
-                municipality_id=municipality_id,
-                cbs_code=municipality["cbs_code"],
-                name=municipality["name"],
-                province=municipality["province"],
-                period=period,
-                has_quota=True,
-                target=quota["target"],
-                carried_over=quota["carried_over"],
-                realised=realised,
-                temporary=temporary,
-                temporary_counted=counted,
-                realised_temporary=realised_temporary,
-                statutory_target=quota["statutory_target"],
-                population_year=quota["population_year"],
+            _quota_figures(
+                municipality_id,
+                (municipality["cbs_code"], municipality["name"], municipality["province"]),
+                period,
+                quota,
+                counts,
             )
         )
     rows.sort(key=lambda r: r.period, reverse=True)
