@@ -1,7 +1,7 @@
 """Writing the access log (Logboek dataverwerkingen / NEN 7513).
 
 Every page, export or print that shows personal data records here who saw which data subject, before
-it answers: ``log_access`` per page, ``log_access_query`` for a whole queryset in one statement,
+it answers: ``log_access`` per page, ``log_access_query`` for a whole queryset as one bulk entry,
 ``log_refused`` for an attempt outside the user's scope. A write that fails propagates: a page that
 cannot account for its look at personal data must not show it.
 
@@ -15,13 +15,13 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Coalesce, Left
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from accesslog.models import AccessLogEntry
+from accesslog.models import AccessLogEntry, AccessLogSubject
 
 security_logger = logging.getLogger("thuisgevers.security")
 
@@ -151,12 +151,16 @@ def log_access(request, action, subjects, *, purpose="", result="success"):
 
 
 def log_access_query(request, action, queryset, *, purpose="", result="success", reference="reference"):
-    """Write one access-log row per record of `queryset` in one INSERT … SELECT; returns the number.
+    """Log every record of `queryset` as one bulk entry; returns the number of records.
 
-    The subjects are the queryset's own records (model label, pk as text, and the field or lookup
-    path `reference` as pseudonymous reference, cut to 40 characters), each once: its ordering is
-    dropped and its rows made distinct. All other fields are those `log_access` writes, with one
-    `occurred_at` for the whole statement. The queryset must live in the access log's database.
+    The entry is one `AccessLogEntry` with the fields `log_access` writes, the record type and
+    `subject_count`; the records go into the narrow `AccessLogSubject` table: the queryset's own
+    records (pk as text, and the field or lookup path `reference` as pseudonymous reference, cut to
+    40 characters), each once (the queryset's ordering is dropped and its rows made distinct).
+    Read through `AccessRecord`, the result is the rows `log_access` would write, with one
+    `occurred_at`. Nothing is written when the queryset is empty. Entry and records are written in
+    one statement on PostgreSQL, in two in one transaction elsewhere. The queryset must live in the access
+    log's database.
     """
     base = _base(request, action, purpose, result)
     using = router.db_for_write(AccessLogEntry)
@@ -176,23 +180,51 @@ def log_access_query(request, action, queryset, *, purpose="", result="success",
         "occurred_at": timezone.now(),
         "actor": actor.pk if actor is not None else None,
         "subject_type": queryset.model._meta.label_lower,
+        "subject_id": "",
+        "subject_reference": "",
         **base,
     }
     meta = AccessLogEntry._meta
-    columns, params = [], []
+    entry_columns, entry_params = [], []
     for name, value in fixed.items():
         field = meta.get_field(name)
-        columns.append(field.column)
-        params.append(field.get_db_prep_save(value, connection))
-    columns += [meta.get_field("subject_id").column, meta.get_field("subject_reference").column]
+        entry_columns.append(field.column)
+        entry_params.append(field.get_db_prep_save(value, connection))
+    entry_columns.append(meta.get_field("subject_count").column)
     quote = connection.ops.quote_name
-    # Names from model meta, values as parameters, the subquery compiled by Django.
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
-        f"SELECT {', '.join(['%s'] * len(params))}, subject.* FROM ({subject_sql}) subject"
+    entry_table = quote(meta.db_table)
+    entry_columns = ", ".join(quote(c) for c in entry_columns)
+    placeholders = ", ".join(["%s"] * len(entry_params))
+    narrow = AccessLogSubject._meta
+    subject_table = quote(narrow.db_table)
+    subject_columns = ", ".join(
+        quote(narrow.get_field(name).column) for name in ("entry", "subject_id", "subject_reference")
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (*params, *subject_params))
+    # Table and column names from model meta, values as parameters, the subquery compiled by Django.
+    if connection.vendor == "postgresql":
+        # One statement: the records once (materialised), the entry with their number (none for no
+        # records), then the records under the entry's id.
+        sql = (
+            f"WITH subject AS MATERIALIZED ({subject_sql}), "  # noqa: S608
+            f"entry AS (INSERT INTO {entry_table} ({entry_columns}) "
+            f"SELECT {placeholders}, COUNT(*) FROM subject HAVING COUNT(*) > 0 RETURNING id) "
+            f"INSERT INTO {subject_table} ({subject_columns}) SELECT entry.id, subject.* FROM entry, subject"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (*subject_params, *entry_params))
+            return cursor.rowcount
+    # Elsewhere (SQLite) two statements in one transaction: the entry with the number of records
+    # (none for no records), then the records under its id.
+    with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {entry_table} ({entry_columns}) SELECT {placeholders}, COUNT(*) "  # noqa: S608
+            f"FROM ({subject_sql}) subject HAVING COUNT(*) > 0",
+            (*entry_params, *subject_params),
+        )
+        if cursor.rowcount == 0:
+            return 0
+        insert = f"INSERT INTO {subject_table} ({subject_columns}) SELECT %s, subject.*"  # noqa: S608
+        cursor.execute(f"{insert} FROM ({subject_sql}) subject", (cursor.lastrowid, *subject_params))
         return cursor.rowcount
 
 

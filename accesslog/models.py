@@ -81,6 +81,16 @@ class AccessLogEntry(models.Model):
     client_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True, editable=False)
     request_method = models.CharField(_("method"), max_length=10, blank=True, editable=False)
     request_path = models.CharField(_("address requested"), max_length=500, blank=True, editable=False)
+    subject_count = models.PositiveIntegerField(
+        _("records"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "For an entry about many records at once (an export): how many. They are listed with the "
+            "entry (AccessLogSubject), not in the record id and reference fields."
+        ),
+    )
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -102,12 +112,123 @@ class AccessLogEntry(models.Model):
 
     def __str__(self):
         when = f"{self.occurred_at:%Y-%m-%d %H:%M:%S}"
+        if self.subject_count is not None:
+            return f"{when} {self.actor_username} {self.action} {self.subject_type} ×{self.subject_count}"
         return f"{when} {self.actor_username} {self.action} {self.subject_type}:{self.subject_id}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             raise PermissionError("Access log entries are append-only.")
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Access log entries are append-only.")
+
+
+class AccessLogSubject(models.Model):
+    """One record named by a bulk entry (an `AccessLogEntry` with `subject_count`): the entry holds
+    who, when, why, how and the record type once; this narrow row holds only which record. An
+    export of 100,000 people writes one entry and 100,000 of these (docs/access-log.md). Read both
+    shapes as one row per record through `AccessRecord`. Append-only like the entries (PostgreSQL
+    trigger, migration 0007)."""
+
+    pk = models.CompositePrimaryKey("entry", "subject_id")
+    # No database constraint: checking it costs once per row, and rows are only ever written by
+    # `log_access_query` right after their entry, in the same transaction.
+    entry = models.ForeignKey(
+        AccessLogEntry,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the primary key starts with it
+        related_name="subjects",
+        editable=False,
+    )
+    subject_id = models.CharField(_("record id"), max_length=64, editable=False)
+    subject_reference = models.CharField(
+        _("pseudonymous reference"), max_length=40, blank=True, editable=False
+    )
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("record of a bulk entry")
+        verbose_name_plural = _("records of bulk entries")
+        default_permissions = ()
+        # "Whose record": by id or by reference; "what did this entry name": the primary key.
+        indexes = [
+            models.Index(fields=["subject_id"], name="accesslog_bulk_subject"),
+            models.Index(fields=["subject_reference"], name="accesslog_bulk_reference"),
+        ]
+
+    def __str__(self):
+        return f"{self.entry_id}: {self.subject_id} {self.subject_reference}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Access log entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Access log entries are append-only.")
+
+
+class AccessRecordQuerySet(models.QuerySet):
+    def for_subject(self, subject_type, subject_id):
+        """Every row about one record, in either shape; each shape's own index finds them."""
+        subject_id = str(subject_id)
+        entries = AccessLogEntry.objects.filter(subject_type=subject_type, subject_id=subject_id)
+        bulk = AccessLogSubject.objects.filter(subject_id=subject_id, entry__subject_type=subject_type)
+        return self.filter(subject_type=subject_type, subject_id=subject_id).filter(
+            models.Q(entry__in=entries.values("pk")) | models.Q(entry__in=bulk.values("entry"))
+        )
+
+
+class AccessRecord(models.Model):
+    """The access log as one row per record seen, whichever shape it was written in: an entry about
+    one record, or a bulk entry with its `AccessLogSubject` rows. A database view (migration 0007),
+    read-only. Every reader of the log — the admin's search, `export_subject_data`, the tests —
+    reads through it or through `for_subject`, so the shape an entry was written in never changes
+    an answer."""
+
+    pk = models.CompositePrimaryKey("entry", "subject_id")
+    entry = models.ForeignKey(AccessLogEntry, on_delete=models.DO_NOTHING, related_name="+")
+    occurred_at = models.DateTimeField(_("time (UTC)"))
+    request_id = models.UUIDField(_("request"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    actor_username = models.CharField(_("user name"), max_length=150)
+    action = models.CharField(_("action"), max_length=20, choices=AccessLogEntry.Action.choices)
+    subject_type = models.CharField(_("record type"), max_length=100)
+    subject_id = models.CharField(_("record id"), max_length=64)
+    subject_reference = models.CharField(_("pseudonymous reference"), max_length=40)
+    result = models.CharField(_("result"), max_length=10, choices=AccessLogEntry.Result.choices)
+    purpose = models.CharField(_("processing purpose"), max_length=200)
+    client_address = models.GenericIPAddressField(_("IP address"), null=True)
+    request_method = models.CharField(_("method"), max_length=10)
+    request_path = models.CharField(_("address requested"), max_length=500)
+
+    objects = AccessRecordQuerySet.as_manager()
+
+    class Meta:
+        managed = False
+        db_table = "accesslog_record"
+        verbose_name = _("access log record")
+        verbose_name_plural = _("access log records")
+        ordering = ["-occurred_at", "-entry_id"]
+        default_permissions = ()
+
+    def __str__(self):
+        when = f"{self.occurred_at:%Y-%m-%d %H:%M:%S}"
+        return f"{when} {self.actor_username} {self.action} {self.subject_type}:{self.subject_id}"
+
+    def save(self, *args, **kwargs):
+        raise PermissionError("Access log records are read through a view; write with accesslog.log.")
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Access log entries are append-only.")

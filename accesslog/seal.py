@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accesslog.models import AccessLogEntry, AccessLogSeal
+from accesslog.models import AccessLogEntry, AccessLogSeal, AccessLogSubject
 
 SEAL_DELAY = dt.timedelta(hours=1)
 GENESIS = "0" * 64
@@ -51,19 +51,40 @@ def _line(values):
 
 
 def _digest(previous, rows):
+    """Chain `rows` (FIELDS and subject_count) onto `previous`. A bulk entry's line is followed by
+    its number of records and one line per record (id, reference) in id order, so removing or
+    changing one of its records breaks the digest too; an entry about one record hashes as it did
+    before bulk entries existed, so older seals still verify."""
     hasher = hashlib.sha256(previous.encode())
     count = 0
-    for values in rows:
+    for *values, subject_count in rows:
         hasher.update(_line(values).encode())
+        if subject_count is not None:
+            hasher.update(f"{subject_count}\n".encode())
+            for subject in _subjects(values[0]):
+                hasher.update(("|".join(_escaped(value) for value in subject) + "\n").encode())
         count += 1
     return hasher.hexdigest(), count
+
+
+def _escaped(value):
+    return "" if value is None else str(value).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def _subjects(entry_id):
+    return (
+        AccessLogSubject.objects.filter(entry_id=entry_id)
+        .order_by("subject_id")
+        .values_list("subject_id", "subject_reference")
+        .iterator(chunk_size=5000)
+    )
 
 
 def _rows(after_id, up_to_id):
     return (
         AccessLogEntry.objects.filter(id__gt=after_id, id__lte=up_to_id)
         .order_by("id")
-        .values_list(*FIELDS)
+        .values_list(*FIELDS, "subject_count")
         .iterator(chunk_size=5000)
     )
 

@@ -53,3 +53,27 @@ def test_the_view_permission_grants_reading(client, entry):
     page = client.get(reverse("admin:accesslog_accesslogentry_changelist"))
     assert page.status_code == 200
     assert b"BW-AAAA2222" in page.content
+
+
+def test_search_finds_bulk_entries_and_a_bulk_entry_lists_its_records(client, staff_groningen):
+    from accesslog.log import log_access_query
+    from residents.models import Resident
+    from tests.factories import ResidentFactory
+
+    wanted, other = ResidentFactory(), ResidentFactory()
+    request = RequestFactory().get("/reports/placements.csv")
+    request.user = staff_groningen
+    log_access_query(request, "export", Resident.objects.all())
+    log_access(request, "view", [("residents.resident", other.pk, other.reference)])
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    changelist = reverse("admin:accesslog_accesslogentry_changelist")
+    bulk = AccessLogEntry.objects.get(subject_count=2)
+    for term in (wanted.reference.lower(), str(wanted.pk)):
+        page = client.get(changelist, {"q": term})
+        assert page.status_code == 200
+        assert list(page.context["cl"].result_list) == [bulk], term
+    page = client.get(changelist, {"q": other.reference})
+    assert len(page.context["cl"].result_list) == 2, "the bulk entry and the page view"
+    detail = client.get(reverse("admin:accesslog_accesslogentry_change", args=[bulk.pk]))
+    assert wanted.reference.encode() in detail.content and other.reference.encode() in detail.content

@@ -123,3 +123,56 @@ def test_the_database_refuses_changes_to_seals(rf, staff_groningen):
     seal(now=later())
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AccessLogSeal._meta.db_table}")
+
+
+def test_bulk_entries_are_sealed_with_their_records(rf, staff_groningen):
+    from accesslog.log import log_access_query
+    from accesslog.models import AccessLogSubject
+    from residents.models import Resident
+    from tests.factories import ResidentFactory
+
+    for _ in range(3):
+        ResidentFactory()
+    write_rows(rf, staff_groningen, 2)
+    request = rf.get("/reports/placements.csv")
+    request.user = staff_groningen
+    assert log_access_query(request, "export", Resident.objects.all()) == 3
+    sealed = seal(now=later())
+    assert sealed.row_count == 3  # two entries about one record, one bulk entry
+    assert verify() == []
+    table = AccessLogSubject._meta.db_table
+    victim = AccessLogSubject.objects.order_by("subject_id").first()
+
+    def raw_subjects(sql, params):
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER accesslog_subject_append_only")
+            cursor.execute(sql.format(table=table), params)
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER accesslog_subject_append_only")
+
+    raw_subjects(
+        "UPDATE {table} SET subject_reference = 'BW-FORGED' WHERE subject_id = %s", [victim.subject_id]
+    )
+    assert [f.message for f in verify()] == ["a sealed row was changed"]
+    raw_subjects("DELETE FROM {table} WHERE subject_id = %s", [victim.subject_id])
+    assert [f.message for f in verify()] == ["a sealed row was changed"]
+
+
+def test_entries_about_one_record_hash_as_before_bulk_entries_existed(rf, staff_groningen):
+    """Seals made before the bulk shape still verify: an entry's line did not change."""
+    import hashlib
+
+    from accesslog.seal import FIELDS, GENESIS
+
+    write_rows(rf, staff_groningen, 2)
+    sealed = seal(now=later())
+    hasher = hashlib.sha256(GENESIS.encode())
+    for values in AccessLogEntry.objects.order_by("id").values_list(*FIELDS):
+        parts = []
+        for name, value in zip(FIELDS, values, strict=True):
+            if name == "occurred_at":
+                value = value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+            parts.append("" if value is None else str(value).replace("\\", "\\\\").replace("|", "\\|"))
+        hasher.update(("|".join(parts) + "\n").encode())
+    assert sealed.digest == hasher.hexdigest()

@@ -16,7 +16,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accesslog.models import AccessLogEntry
+from accesslog.models import AccessLogEntry, AccessRecord
 from housing import scope
 from tests.factories import (
     GRONINGEN,
@@ -298,7 +298,7 @@ def test_placements_export_writes_export_rows_to_the_access_log(client):
     response = client.get(reverse("report_placements", kwargs={"fmt": "csv"}), {"period": "2026-H2"})
     if response.streaming:
         b"".join(response.streaming_content)
-    rows = AccessLogEntry.objects.filter(action="export")
+    rows = AccessRecord.objects.filter(action="export")
     assert list(rows.values_list("subject_reference", flat=True)) == [placement.resident.reference]
 
 

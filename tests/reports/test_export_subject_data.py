@@ -6,8 +6,8 @@ from auditlog.context import set_actor
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
-from accesslog.log import log_access
-from accesslog.models import AccessLogEntry
+from accesslog.log import log_access, log_access_query
+from accesslog.models import AccessLogEntry, AccessRecord
 from tests.factories import BuddyMatchFactory, HouseholdFactory, PlacementFactory, ResidentFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +55,30 @@ def test_the_export_itself_is_written_to_the_access_log():
         str(resident.pk),
         "right_of_access",
     )
+
+
+def test_the_access_log_part_holds_entries_of_both_shapes_alike(staff_groningen):
+    """A page view (an entry about one record) and exports (bulk entries naming many records) of
+    the person and of their household all appear, one line each, with no trace of other people."""
+    from residents.models import Household, Resident
+
+    resident = ResidentFactory(v_number="1234567890")
+    other = ResidentFactory()
+    request = RequestFactory().get("/reports/placements.csv")
+    request.user = staff_groningen
+    log_access(request, "view", [resident], purpose="household_page")
+    log_access_query(request, "export", Resident.objects.all(), purpose="report_placements")
+    log_access_query(request, "export", Household.objects.all(), purpose="report_signals")
+    log_access_query(request, "export", Resident.objects.filter(pk=other.pk), purpose="report_placements")
+
+    data = export("1234567890")
+
+    assert [(e["action"], e["purpose"], e["record"]) for e in data["access_log"]] == [
+        ("view", "household_page", "residents.resident"),
+        ("export", "report_placements", "residents.resident"),
+        ("export", "report_signals", "residents.household"),
+    ]
+    assert AccessRecord.objects.for_subject("residents.resident", other.pk).count() == 2
 
 
 @pytest.mark.parametrize("v_number", ["12345", "12345678901", "abcdefghij", "12345 6789"])

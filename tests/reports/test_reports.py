@@ -10,7 +10,7 @@ from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 
-from accesslog.models import AccessLogEntry
+from accesslog.models import AccessRecord
 from figures import figures
 from housing.periods import Period
 from reports import placements as placements_module
@@ -263,11 +263,11 @@ def test_placements_outside_the_period_are_left_out(client, staff_groningen, wor
 
 
 def test_placements_export_logs_every_resident_once(client, staff_groningen, world):
-    AccessLogEntry.objects.all()  # the table exists
-    before = AccessLogEntry.objects.count()
+    AccessRecord.objects.all()  # the table exists
+    before = AccessRecord.objects.count()
     response = get(client, staff_groningen, f"/reports/placements.csv?period={PERIOD}")
     read_csv(response)
-    entries = AccessLogEntry.objects.all()[: AccessLogEntry.objects.count() - before]
+    entries = AccessRecord.objects.all()[: AccessRecord.objects.count() - before]
     expected = {
         ("residents.resident", str(r.pk), r.reference)
         for h in (world["a"], world["b"])
@@ -292,15 +292,15 @@ def test_placements_export_logs_every_resident_before_the_first_row_leaves(rf, s
     request, queryset = _placements_request(rf, staff_groningen)
     batches = placements_module.logged_batches(request, queryset, batch_size=2)
     assert inspect.isgenerator(batches), "a stream, not a list of every row"
-    assert not AccessLogEntry.objects.exists(), "nothing is logged before the stream starts"
+    assert not AccessRecord.objects.exists(), "nothing is logged before the stream starts"
     first = next(batches)
     assert len(first) == 2, "rows come in batches"
     expected = {(str(r.pk), r.reference) for h in (world["a"], world["b"]) for r in h.residents.all()}
-    logged = AccessLogEntry.objects.all()
+    logged = AccessRecord.objects.all()
     assert {(e.subject_id, e.subject_reference) for e in logged} == expected, "all rows, up front"
     rest = list(batches)
     assert [len(batch) for batch in rest] == [1]
-    assert AccessLogEntry.objects.count() == 3, "and nothing more while the rest is sent"
+    assert AccessRecord.objects.count() == 3, "and nothing more while the rest is sent"
     assert len(first[0]) == len(PLACEMENTS_HEADER) + 1, "the resident id comes last, for the log"
 
 
@@ -312,10 +312,10 @@ def test_placements_export_log_rows_are_those_log_access_writes(rf, staff_gronin
     )
     list(placements_module.logged_rows(request, queryset))
     resident = world["b"].residents.get()
-    exported = AccessLogEntry.objects.get(subject_id=str(resident.pk))
+    exported = AccessRecord.objects.get(subject_id=str(resident.pk))
     log_access(request, "export", [resident], purpose=placements_module.PURPOSE)
-    direct = AccessLogEntry.objects.exclude(pk=exported.pk).get(subject_id=str(resident.pk))
-    fields = [f.name for f in AccessLogEntry._meta.fields if f.name not in ("id", "occurred_at")]
+    direct = AccessRecord.objects.exclude(entry_id=exported.entry_id).get(subject_id=str(resident.pk))
+    fields = [f.name for f in AccessRecord._meta.concrete_fields if f.name not in ("entry", "occurred_at")]
     assert {f: getattr(exported, f) for f in fields} == {f: getattr(direct, f) for f in fields}
     assert exported.subject_type == "residents.resident" and exported.client_address == "192.0.2.10"
     assert exported.request_path == f"/reports/placements.csv?period={PERIOD}"
@@ -346,19 +346,19 @@ def test_placements_export_in_autocommit_logs_and_reads_one_snapshot_and_closes_
             "BEGIN",
             "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",
         ]
-    assert AccessLogEntry.objects.count() == 3
+    assert AccessRecord.objects.count() == 3
     PlacementFactory(
         resident=ResidentFactory(household=world["b"]), property=world["evil"], start_date=PERIOD.start
     )
     assert len([first, *batches]) == 3
-    assert AccessLogEntry.objects.count() == 3
+    assert AccessRecord.objects.count() == 3
     assert _open_cursors() == 0
 
     batches = placements_module.logged_batches(request, queryset, batch_size=1)
     next(batches)
     batches.close()  # the client went away after the first batch
     assert _open_cursors() == 0
-    assert AccessLogEntry.objects.count() == 3 + 4, "logged for all rows, also those not sent"
+    assert AccessRecord.objects.count() == 3 + 4, "logged for all rows, also those not sent"
 
     client.force_login(staff_groningen)
     assert len(read_csv(client.get(f"/reports/placements.csv?period={PERIOD}"))) == 1 + 4
@@ -369,7 +369,7 @@ def test_an_empty_placements_queryset_logs_nothing(rf, staff_groningen, world):
     request, _queryset = _placements_request(rf, staff_groningen)
     empty = Placement.objects.none().values_list(*placements_module._FIELDS)
     assert list(placements_module.logged_batches(request, empty)) == []
-    assert not AccessLogEntry.objects.exists()
+    assert not AccessRecord.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -453,7 +453,7 @@ def test_region_export_query_count_is_fixed(client, coordinator, world, django_a
 def test_coordinator_gets_403_for_personal_data_exports(client, coordinator, world, name, fmt):
     response = get(client, coordinator, f"/reports/{name}.{fmt}?period={PERIOD}")
     assert response.status_code == 403
-    assert not AccessLogEntry.objects.filter(result="success").exists()
+    assert not AccessRecord.objects.filter(result="success").exists()
 
 
 @pytest.mark.parametrize("name", ["quota", "evidence"])
@@ -569,7 +569,7 @@ def test_signals_report_rows_match_open_signals_and_are_logged(client, staff_gro
     ]
     assert world["c"].reference not in {r[2] for r in rows}
     logged = set(
-        AccessLogEntry.objects.filter(subject_type="residents.household").values_list(
+        AccessRecord.objects.filter(subject_type="residents.household").values_list(
             "subject_reference", flat=True
         )
     )
@@ -600,7 +600,8 @@ def test_signals_export_streams_and_logs_each_household_once_before_its_rows(rf,
     assert inspect.isgenerator(rows), "a stream, not a list of every row"
 
     def logged():
-        return list(AccessLogEntry.objects.order_by("pk").values_list("subject_reference", flat=True))
+        records = AccessRecord.objects.order_by("entry_id", "subject_id")
+        return list(records.values_list("subject_reference", flat=True))
 
     first = next(rows)
     first_batch = {s.household_reference for s in expected[:2]}
@@ -614,7 +615,7 @@ def test_signals_export_streams_and_logs_each_household_once_before_its_rows(rf,
     assert len(references) == len(set(references)), "each household once per export"
     assert set(references) == {s.household_reference for s in expected}
     assert len(references) < len(expected)  # households with several signals
-    entry = AccessLogEntry.objects.first()
+    entry = AccessRecord.objects.first()
     assert (entry.subject_type, entry.action, entry.purpose) == (
         "residents.household",
         "export",

@@ -19,7 +19,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from accesslog.models import AccessLogEntry
+from accesslog.models import AccessLogEntry, AccessRecord
 from buddies.models import BuddyMatch
 from residents.models import Household, Placement, Resident
 from residents.validators import validate_v_number
@@ -127,10 +127,11 @@ def _audit_entries(records):
 
 
 def _access_entries(resident, household):
-    entries = AccessLogEntry.objects.filter(
-        Q(subject_type=Resident._meta.label_lower, subject_id=str(resident.pk))
-        | Q(subject_type=Household._meta.label_lower, subject_id=str(household.pk))
-    ).order_by("occurred_at", "pk")
+    # One row per record seen, whether it was logged alone or in a bulk entry (an export).
+    entries = (
+        AccessRecord.objects.for_subject(Resident._meta.label_lower, resident.pk)
+        | AccessRecord.objects.for_subject(Household._meta.label_lower, household.pk)
+    ).order_by("occurred_at", "entry_id")
     return [
         {
             "time": e.occurred_at,
