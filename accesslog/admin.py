@@ -68,7 +68,10 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
         if not term:
             return queryset, False
         upper = term.upper()
-        bulk = AccessLogSubject.objects.filter(Q(subject_reference=upper) | Q(subject_id=term))
+        in_bulk = Q(subject_reference=upper)
+        if term.isdigit():
+            in_bulk |= Q(subject_id=int(term))
+        bulk = AccessLogSubject.objects.filter(in_bulk)
         found = queryset.filter(
             Q(actor_username__iexact=term)
             | Q(subject_reference=upper)

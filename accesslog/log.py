@@ -16,8 +16,8 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, router, transaction
-from django.db.models import CharField, Value
-from django.db.models.functions import Cast, Coalesce, Left
+from django.db.models import Value
+from django.db.models.functions import Coalesce, Left
 from django.utils import timezone
 from django.utils.http import urlencode
 
@@ -155,8 +155,8 @@ def log_access_query(request, action, queryset, *, purpose="", result="success",
 
     The entry is one `AccessLogEntry` with the fields `log_access` writes, the record type and
     `subject_count`; the records go into the narrow `AccessLogSubject` table: the queryset's own
-    records (pk as text, and the field or lookup path `reference` as pseudonymous reference, cut to
-    40 characters), each once (the queryset's ordering is dropped and its rows made distinct).
+    records (pk, which must be an integer, and the field or lookup path `reference` as pseudonymous
+    reference, cut to 40 characters), each once (the queryset's own ordering is not used).
     Read through `AccessRecord`, the result is the rows `log_access` would write, with one
     `occurred_at`. Nothing is written when the queryset is empty. Entry and records are written in
     one statement on PostgreSQL, in two in one transaction elsewhere. The queryset must live in the access
@@ -165,12 +165,15 @@ def log_access_query(request, action, queryset, *, purpose="", result="success",
     base = _base(request, action, purpose, result)
     using = router.db_for_write(AccessLogEntry)
     connection = connections[using]
-    subjects = (
-        queryset.using(using)
-        .order_by()
-        .values_list(Cast("pk", CharField()), Coalesce(Left(reference, 40), Value("")))
-        .distinct()
-    )
+    if not isinstance(queryset.model._meta.pk, models.IntegerField):  # AutoField and BigAutoField too
+        raise TypeError(f"log_access_query logs records by integer id; {queryset.model.__name__} has none.")
+    subjects = queryset.using(using).values_list("pk", Coalesce(Left(reference, 40), Value("")))
+    # One row per record: a query on the model's table alone returns each record once; a join
+    # (a filter across a relation that repeats it) needs DISTINCT. In id order: the entry's rows
+    # then land at the right end of the primary key and the id index in order (docs/performance.md).
+    if len(subjects.query.alias_map) > 1:
+        subjects = subjects.distinct()
+    subjects = subjects.order_by("pk")
     try:
         subject_sql, subject_params = subjects.query.get_compiler(using).as_sql()
     except EmptyResultSet:  # e.g. pk__in=[]: nothing to log

@@ -18,7 +18,7 @@ SELECT e.id AS entry_id, {COLUMNS.format(id="e.subject_id", ref="e.subject_refer
 FROM accesslog_accesslogentry e
 WHERE e.subject_count IS NULL
 UNION ALL
-SELECT e.id AS entry_id, {COLUMNS.format(id="s.subject_id", ref="s.subject_reference")}
+SELECT e.id AS entry_id, {COLUMNS.format(id="CAST(s.subject_id AS VARCHAR(64))", ref="s.subject_reference")}
 FROM accesslog_accesslogentry e
 JOIN accesslog_accesslogsubject s ON s.entry_id = e.id
 """
@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
             name='AccessLogSubject',
             fields=[
                 ('pk', models.CompositePrimaryKey('entry', 'subject_id', blank=True, editable=False, primary_key=True, serialize=False)),
-                ('subject_id', models.CharField(editable=False, max_length=64, verbose_name='record id')),
+                ('subject_id', models.BigIntegerField(editable=False, verbose_name='record id')),
                 ('subject_reference', models.CharField(blank=True, editable=False, max_length=40, verbose_name='pseudonymous reference')),
                 ('entry', models.ForeignKey(db_constraint=False, db_index=False, editable=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='subjects', to='accesslog.accesslogentry')),
             ],
