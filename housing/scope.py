@@ -20,9 +20,34 @@ def roles_of(user):
         return set()
     cached = getattr(user, "_thuisgevers_roles", None)
     if cached is None:
-        cached = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
-        user._thuisgevers_roles = cached
+        _load(user)
+        cached = user._thuisgevers_roles
     return cached
+
+
+def _load(user):
+    """A user's roles, municipalities and supervised province in one query: every signed-in page
+    asks for the roles and nearly every one for the municipalities (`visible_to`), so they come
+    together, kept on the user object for the rest of the request."""
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Cast
+
+    UserScope = apps.get_model("housing", "UserScope")  # noqa: N806 - a model class
+    text = CharField()
+    roles = user.groups.filter(name__in=ROLES).values_list(Value("r", output_field=text), "name")
+    municipalities = UserScope.municipalities.through.objects.filter(userscope__user=user).values_list(
+        Value("m", output_field=text), Cast("municipality_id", text)
+    )
+    province = UserScope.objects.filter(user=user).values_list(Value("p", output_field=text), "province")
+    found = {"r": set(), "m": set(), "p": ""}
+    for part, value in roles.order_by().union(municipalities.order_by(), province.order_by(), all=True):
+        if part == "p":
+            found["p"] = value or ""
+        else:
+            found[part].add(value if part == "r" else int(value))
+    user._thuisgevers_roles = found["r"]
+    user._thuisgevers_municipality_ids = found["m"]
+    user._thuisgevers_province = found["p"]
 
 
 def has_role(user):
