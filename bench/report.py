@@ -30,6 +30,7 @@ def targets(results):
         }
         if len(set(scopes.values())) > 1:
             differing.append(f"dashboard {scopes}")
+        differing += _staff_dashboard_queries(dashboard)
         for name, entry in lists.items():
             one, every = entry.get("queries_one_municipality"), entry.get("queries_all_municipalities")
             if one != every:
@@ -125,6 +126,16 @@ def targets(results):
             }
         )
     return out
+
+
+def _staff_dashboard_queries(dashboard):
+    """Municipal staff with one municipality and with all 342: the same number of queries."""
+    staff = {
+        name: dashboard[name]["queries"]
+        for name in ("municipal staff (own scope)", "municipal staff (all 342)")
+        if name in dashboard
+    }
+    return [f"staff dashboard {staff}"] if len(set(staff.values())) > 1 else []
 
 
 def _fmt(value, suffix=""):
