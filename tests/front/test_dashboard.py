@@ -24,7 +24,7 @@ from tests.factories import (
 
 # Budgets pinned from measurement (see the final report); they must not grow with the data.
 DASHBOARD_QUERIES = 22  # 21 to compute the figures (the national number included) + 1 for the data version
-SIGNALS_QUERIES = 8  # session, user, role, scope, municipalities, signals page + counts (1), names, log
+SIGNALS_QUERIES = 7  # session, user, roles + scope (1), municipalities, page + counts (1), names, log
 MUNICIPALITY_LIST_QUERIES = 10  # incl. the data version (figure_cache) and the national number
 MUNICIPALITY_DETAIL_QUERIES = 15  # incl. the national number
 REGION_QUERIES = 10  # incl. the national number and the redistribution agreement
