@@ -1,5 +1,6 @@
 """An HTTP client that signs in like a browser and times pages through the bench headers."""
 
+import collections
 import html
 import json
 import re
@@ -82,6 +83,14 @@ def percentile(values, fraction):
     return ordered[index]
 
 
+def usual_queries(samples):
+    """The query count most requests ran (the higher one on a tie). A signed-in request now and then
+    runs one more — the session's activity time, written at most once a minute
+    (accounts/sessions.py) — whatever the data, so counts are compared on this one."""
+    counts = collections.Counter(s["queries"] for s in samples if s.get("queries") is not None)
+    return max(counts, key=lambda n: (counts[n], n)) if counts else None
+
+
 def summarise(samples):
     """Median and p95 of each measured quantity over repeated requests."""
     out = {"n": len(samples)}
@@ -94,6 +103,7 @@ def summarise(samples):
     out["queries"] = queries[-1] if queries else None
     if len(queries) > 1:
         out["queries_varied"] = queries
+        out["queries_usual"] = usual_queries(samples)
     if "rows" in samples[-1]:
         out["rows"] = samples[-1]["rows"]
     if "bytes" in samples[-1]:
