@@ -39,6 +39,14 @@ class PropertyForm(UnchangedSinceLoadedMixin, forms.ModelForm):
             "available_from",
             "available_until",
             "agreement",
+            "suitable_for_families",
+            "suitable_for_singles",
+            "only_for",
+            "suitable_for_minors",
+            "step_free",
+            "rooms",
+            "beds",
+            "shared_facilities",
             "notes",
         ]
         widgets = {

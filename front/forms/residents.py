@@ -25,12 +25,16 @@ class HouseholdForm(UnchangedSinceLoadedMixin, forms.ModelForm):
             "municipality",
             "category",
             "support_organisation",
+            "linked_on",
+            "members",
+            "needs_step_free",
             "reunification_expected_members",
             "reunification_applied_on",
             "reunification_expected_on",
             "reunification_arrived_on",
         ]
         widgets = {
+            "linked_on": DateInput(),
             "reunification_applied_on": DateInput(),
             "reunification_expected_on": DateInput(),
             "reunification_arrived_on": DateInput(),
@@ -44,6 +48,8 @@ class HouseholdForm(UnchangedSinceLoadedMixin, forms.ModelForm):
             only = list(municipalities.active().values_list("pk", flat=True)[:2])
             if len(only) == 1:  # one municipality in scope: nothing to choose
                 self.initial["municipality"] = only[0]
+        if not self.is_bound and self.instance.pk is None:
+            self.initial.setdefault("linked_on", timezone.localdate())
         self.fields["support_organisation"].queryset = Organisation.objects.filter(
             kind__in=[
                 Organisation.Kind.VLUCHTELINGENWERK,
