@@ -50,6 +50,11 @@ class HouseholdForm(UnchangedSinceLoadedMixin, forms.ModelForm):
                 self.initial["municipality"] = only[0]
         if not self.is_bound and self.instance.pk is None:
             self.initial.setdefault("linked_on", timezone.localdate())
+        # Not recorded unless someone says: a form posted without it (an older page) keeps working.
+        self.fields["members"].required = False
+
+    def clean_members(self):
+        return self.cleaned_data.get("members") or self.instance.members or Household.Members.UNKNOWN
         self.fields["support_organisation"].queryset = Organisation.objects.filter(
             kind__in=[
                 Organisation.Kind.VLUCHTELINGENWERK,
