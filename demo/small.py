@@ -212,10 +212,18 @@ HOUSEHOLDS = [
     # Waiting longest; 3 family members expected through reunification: 5 now, 8 later, which
     # no free place in Groningen holds (the why-not on the matching page).
     HouseholdPlan(
-        "H20", G, 5, [], support="vwn", waiting_months=7, members="mixed", reunification=(3, 6, 4, None)
+        "H20",
+        G,
+        5,
+        [],
+        support="vwn",
+        waiting_months=7,
+        members="mixed",
+        step_free=True,
+        reunification=(3, 6, 4, None),
     ),
-    # A single ex-amv man who needs step-free access.
-    HouseholdPlan("H21", G, 1, [], category="ex_amv", waiting_months=1, members="men", step_free=True),
+    # A single ex-amv man: fits the last free place in the parsonage.
+    HouseholdPlan("H21", G, 1, [], category="ex_amv", waiting_months=1, members="men"),
     # Het Hogeland household in transit in Groningen, past its planned end and past 12 months
     # without an extension reason (the 12-month signal).
     HouseholdPlan("H18", HOGELAND, 2, [Stay("P3", TRANSIT, 13)], buddy="B3"),

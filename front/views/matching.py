@@ -171,15 +171,11 @@ def proposal_detail(request, pk):
         data = form.cleaned_data
         try:
             if data["decision"] == DecisionForm.ACCEPT:
-                placed = proposals.accept_proposal(proposal=proposal, user=request.user, note=data["note"])
+                proposals.accept_proposal(proposal=proposal, user=request.user, note=data["note"])
                 messages.success(
                     request,
-                    _(
-                        "Accepted: %(count)s residents of %(household)s are placed in %(property)s "
-                        "from %(date)s."
-                    )
+                    _("Accepted: household %(household)s is placed in %(property)s from %(date)s.")
                     % {
-                        "count": len(placed),
                         "household": proposal.household.reference,
                         "property": proposal.property.name,
                         "date": proposal.start_date.strftime("%d-%m-%Y"),
