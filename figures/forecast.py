@@ -184,7 +184,16 @@ class Forecast:
 
     @property
     def pace(self):
+        """The selection's present pace: the sum of its municipalities' (persons a month)."""
         return sum((m.pace for m in self.municipalities), Fraction(0))
+
+    @property
+    def pace_per_month(self):
+        return float(self.pace)
+
+    @property
+    def pace_month_count(self):
+        return PACE_MONTHS
 
     def furthest_short(self, index=0, count=10):
         """The `count` municipalities with the largest projected shortfall at checkpoint `index`."""
