@@ -57,8 +57,7 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, DateField, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from figures import wording
@@ -232,7 +231,7 @@ def _first_counting_starts(ids, windows, pace_window, today):
     Hand-written for the same reason as figures.figures._resident_counts: each resident's *first*
     counting placement is an aggregate per resident, counted per municipality — two levels of
     aggregation, in one pass over the counting placements. Only residents whose first counting start
-    lies in the pace window or later matter (HAVING). Portable SQL: SQLite runs the same statement.
+    lies in the pace window or later matter. Portable SQL: SQLite runs the same statement.
     """
     params = []
     kinds = [str(k) for k in settings.QUOTA_COUNTING_KINDS]
@@ -242,14 +241,26 @@ def _first_counting_starts(ids, windows, pace_window, today):
         lower = ">" if index == 0 else ">="  # a placement starting today counts as realised already
         outer.append(f"SUM(CASE WHEN first_start {lower} %s AND first_start <= %s THEN 1 ELSE 0 END)")
         params.extend([start, end])
-    where = [f"p.kind IN ({', '.join(['%s'] * len(kinds))})"] if kinds else ["1 = 0"]
+    if not kinds:
+        return {}
+    where = [f"p.kind IN ({', '.join(['%s'] * len(kinds))})"]
     params.extend(kinds)
     if ids is not ALL:
         if not ids:
             return {}
         where.append(f"h.municipality_id IN ({', '.join(['%s'] * len(ids))})")
         params.extend(ids)
+    # A resident's first counting start lies in the pace window or later exactly when they have a
+    # counting placement from the window's start on and none before it: the anti-join reads both
+    # from the covering index (resident, start_date, kind), half the time of grouping every
+    # resident's placements and keeping the late ones (HAVING), at national scale.
+    where.append("p.start_date >= %s")
     params.append(pace_window[0])
+    where.append(
+        f"NOT EXISTS (SELECT 1 FROM {Placement._meta.db_table} q WHERE q.resident_id = p.resident_id "  # noqa: S608
+        f"AND q.kind IN ({', '.join(['%s'] * len(kinds))}) AND q.start_date < %s)"
+    )
+    params.extend([*kinds, pace_window[0]])
     sql = (
         f"SELECT municipality_id, {', '.join(outer)} FROM ("  # noqa: S608 - only placeholders interpolated
         f"SELECT h.municipality_id AS municipality_id, MIN(p.start_date) AS first_start "
@@ -257,7 +268,7 @@ def _first_counting_starts(ids, windows, pace_window, today):
         f"JOIN {Resident._meta.db_table} r ON r.id = p.resident_id "
         f"JOIN {Household._meta.db_table} h ON h.id = r.household_id "
         f"WHERE {' AND '.join(where)} "
-        f"GROUP BY p.resident_id, h.municipality_id HAVING MIN(p.start_date) >= %s"
+        f"GROUP BY p.resident_id, h.municipality_id"
         f") per_resident GROUP BY municipality_id"
     )
     with connection.cursor() as cursor:
@@ -266,19 +277,27 @@ def _first_counting_starts(ids, windows, pace_window, today):
     return {m: (int(pace or 0), [int(v or 0) for v in months]) for m, pace, *months in rows}
 
 
+def _ends_between(first, last):
+    """Temporary placements expected to end from `first` to `last`: on their end date when one is
+    recorded, otherwise on their planned end. Written without COALESCE, so PostgreSQL estimates
+    the rows from the columns' statistics (with it, it expected 1% and chose nested loops)."""
+    return Q(kind__in=Placement.TEMPORARY_KINDS) & (
+        Q(end_date__isnull=True, planned_end__gte=first, planned_end__lte=last)
+        | Q(end_date__gte=first, end_date__lte=last)
+    )
+
+
 def _placement_months(ids, windows, today):
     """{municipality id: ([persons ending a temporary stay], [persons with a placement starting])}
     per month, by the household's linked municipality. 1 query."""
     horizon = windows[-1][2]
-    expected_end = Coalesce("end_date", "planned_end", output_field=DateField())
     placements = _restrict(Placement.objects.all(), "resident__household__municipality", ids)
-    placements = placements.annotate(expected_end=expected_end).filter(
-        Q(kind__in=Placement.TEMPORARY_KINDS, expected_end__gte=today, expected_end__lte=horizon)
-        | Q(start_date__gt=today, start_date__lte=horizon)
+    placements = placements.filter(
+        _ends_between(today, horizon) | Q(start_date__gt=today, start_date__lte=horizon)
     )
     aggregates = {}
     for index, (_month, start, end) in enumerate(windows):
-        ending = Q(kind__in=Placement.TEMPORARY_KINDS, expected_end__gte=start, expected_end__lte=end)
+        ending = _ends_between(start, end)
         starting = Q(start_date__gt=today, start_date__gte=start, start_date__lte=end)
         aggregates[f"end{index}"] = Count("resident", filter=ending, distinct=True)
         aggregates[f"start{index}"] = Count("resident", filter=starting, distinct=True)
