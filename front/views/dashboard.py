@@ -63,10 +63,19 @@ def _scope_query(selection):
     return ""
 
 
-def _forecast_context(municipality_ids, today, query):
+def _forecast_context(municipality_ids, today, query, *, request=None):
     """The 12-month forecast (figures.forecast) and its chart for templates/dashboard/_forecast.html;
-    `query` is the scope of its export's address. 8 queries."""
-    result = compute_forecast(municipality_ids, today=today)
+    `query` is the scope of its export's address. 8 queries; with `request`, from the figure cache
+    while the data is unchanged (pages whose main part is not cached already)."""
+
+    def compute():
+        return compute_forecast(municipality_ids, today=today)
+
+    if request is None:
+        result = compute()
+    else:
+        vary = ("all",) if municipality_ids is scope.ALL else tuple(sorted(municipality_ids))
+        result = figure_cache.cached(request, "forecast", compute, vary=vary)
     return {
         "forecast": result,
         "forecast_chart": forecast_months_chart(result.months),
@@ -345,7 +354,9 @@ def municipality_detail(request, cbs_code):
             "capacity": figures.capacity_figures([municipality.pk], today),
             "regions": list(municipality.regions.order_by("name")),
             "personal": scope.sees_personal_data(request.user),
-            **_forecast_context([municipality.pk], today, f"municipality={municipality.cbs_code}"),
+            **_forecast_context(
+                [municipality.pk], today, f"municipality={municipality.cbs_code}", request=request
+            ),
         },
     )
 

@@ -26,7 +26,7 @@ from tests.factories import (
 DASHBOARD_QUERIES = 30  # 21 figures (national number included) + 8 forecast + 1 data version
 SIGNALS_QUERIES = 8  # session, user, role, scope, municipalities, signals page + counts (1), names, log
 MUNICIPALITY_LIST_QUERIES = 10  # incl. the data version (figure_cache) and the national number
-MUNICIPALITY_DETAIL_QUERIES = 23  # incl. the national number and the forecast (8)
+MUNICIPALITY_DETAIL_QUERIES = 24  # incl. the national number, the forecast (8) and its cache version
 REGION_QUERIES = 10  # incl. the national number and the redistribution agreement
 
 

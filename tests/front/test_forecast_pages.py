@@ -183,3 +183,27 @@ def test_forecast_exports_need_a_role(db):
 def test_reports_index_links_the_forecast(data):
     html = client_for(make_user(scope.COORDINATOR)).get("/reports/").content.decode()
     assert 'href="/reports/forecast.csv?' in html and 'href="/reports/forecast-checkpoints.xlsx?' in html
+
+
+def test_placing_a_household_changes_the_forecast_on_the_page(data, django_capture_on_commit_callbacks):
+    """The municipality page serves its forecast from the figure cache until the data changes: a
+    household placed (through the placement service) from next month shows at once."""
+    from residents.services import place_household
+
+    staff = client_for(make_user(scope.MUNICIPAL_STAFF, [GRONINGEN]))
+    before = staff.get(f"/municipalities/{GRONINGEN}/").context["forecast"]
+    assert before.months[1].planned_persons == 3
+    household = HouseholdFactory(municipality=data["g"])
+    for _index in range(2):
+        ResidentFactory(household=household)
+    start = add_months(data["today"].replace(day=1), 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        place_household(
+            household=household,
+            property=PropertyFactory(municipality=data["g"], capacity=4),
+            kind="har",
+            start_date=start,
+        )
+    after = staff.get(f"/municipalities/{GRONINGEN}/")
+    assert after.context["forecast"].months[1].planned_persons == 5
+    assert after.context["forecast"].months[7].temporary_ending == 5  # the default planned end: 6 months
