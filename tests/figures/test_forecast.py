@@ -295,3 +295,15 @@ def test_empty_selection_gives_empty_forecast(db):
     assert result.municipalities == []
     assert all(not any((m.temporary_ending, m.places_coming)) for m in result.months)
     assert result.checkpoints[0].day == dt.date(2026, 7, 1) and not result.checkpoints[0].has_quota
+
+
+def test_only_permanent_homes_count_when_the_setting_says_so(world, settings):
+    """QUOTA_COUNTING_KINDS=permanent: the pace and the planned starts follow the same setting as
+    realised. G: hI's first permanent home (2025-12-01) is the pace (1 in 6 months); hA's permanent
+    home in May is planned; nothing realised in 2026-H1. Expected April 1/12 + May 3 + June 1/6 =
+    3¼ → 3; projected 3 against 24: 21 short."""
+    settings.QUOTA_COUNTING_KINDS = ["permanent"]
+    (g,) = forecast([world["g"].pk], today=TODAY).municipalities
+    assert g.pace == Fraction(1, 6)
+    first = g.checkpoints[0]
+    assert (first.realised, first.planned, first.expected, first.position) == (0, 3, 3, -21)
