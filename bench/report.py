@@ -1,5 +1,7 @@
 """The performance targets, judged on one run's results, and the table printed at the end."""
 
+from bench import forecast as bench_forecast
+
 FLAT_MEMORY_MIB = 32  # growth of a worker during an export; a non-streamed export grows by hundreds
 
 
@@ -112,6 +114,9 @@ def targets(results):
                 "met": growth[worst] < FLAT_MEMORY_MIB,
             }
         )
+    forecast_target = bench_forecast.target(results)
+    if forecast_target:
+        out.append(forecast_target)
     if "healthz" in throughput and "municipal dashboard" in throughput:
         ratio = _ratio(throughput["municipal dashboard"]["rps"], throughput["healthz"]["rps"])
         errors = throughput["municipal dashboard"]["errors"] + throughput["healthz"]["errors"]
@@ -192,6 +197,7 @@ def table(results):
         memory = entry["memory"]
         comparison += f"; worker +{memory['growth_mib']} MiB (peak {memory['peak_rss_mib']} MiB)"
         row(f"export {entry['path']}", entry, comparison)
+    lines.extend(bench_forecast.table_rows(results))
     for name, entry in results.get("throughput", {}).items():
         lines.append(
             f"throughput {name:<33}{entry['rps']:>10} requests/s, {entry['errors']} errors ({entry['tool']})"
