@@ -1,6 +1,7 @@
 """Matching in the browser (issue 16): a pioneer finds who fits the last free place of the parsonage,
 reads why the others do not, proposes the household; the municipality accepts, and the household
-is placed — no admin, no typed address."""
+is placed, and the forecast's realised figure for the next checkpoint goes up by one — no admin, no
+typed address."""
 
 import re
 
@@ -24,6 +25,7 @@ def test_pioneer_proposes_the_municipality_accepts_and_the_household_is_placed(
     parsonage = Property.objects.get(name="Pastorie Noorderkerk")
     page = new_context(**DUTCH).new_page()
     login(page, base, demo_data.users["pioneer"], PASSWORD)
+    realised_before = realised_so_far(page, base)
 
     page.goto(f"{base}/waiting/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Wachtende huishoudens")
@@ -56,6 +58,16 @@ def test_pioneer_proposes_the_municipality_accepts_and_the_household_is_placed(
     expect(page.locator("#placements-title ~ div table")).to_contain_text("Pastorie Noorderkerk")
     assert Placement.objects.filter(property=parsonage, resident__household__reference=reference).count() == 1
 
+    assert realised_so_far(page, base) == realised_before + 1
+
     # The parsonage is full now: nobody fits any more, and the page says why.
     page.goto(f"{base}/properties/{parsonage.pk}/matches/")
     expect(page.get_by_role("heading", level=2, name="0 huishoudens passen")).to_be_visible()
+
+
+def realised_so_far(page, base):
+    """'Realised so far' for the next checkpoint in Groningen's forecast (its municipality page)."""
+    page.goto(f"{base}/municipalities/GM0014/")
+    table = page.get_by_role("table").filter(has=page.locator("#forecast-checkpoints-caption"))
+    cell = table.locator("tbody tr").first.locator("td").nth(1)
+    return int(cell.inner_text().replace(".", ""))
