@@ -404,3 +404,23 @@ def candidate_properties(household):
     return Property.objects.open().filter(
         Q(municipality_id=household.municipality_id) | Q(municipality__in=neighbours)
     )
+
+
+def rank_for_property(prop, today, *, households=None):
+    """The waiting households of the property's municipality ranked for it: the page's and the
+    bench's one call (3 + 3 queries). `households` narrows them (the user's scope)."""
+    [place] = places_for(Property.objects.filter(pk=prop.pk), today)
+    waiting = waiting_households().filter(municipality_id=prop.municipality_id)
+    if households is not None:
+        waiting = waiting.filter(pk__in=households.values("pk"))
+    return place, rank_households(place, needs_for(waiting, today), today)
+
+
+def rank_for_household(household, today, *, properties=None):
+    """The candidate places of one household ranked for it (3 + 3 queries). `properties` narrows
+    them (the user's scope)."""
+    [need] = needs_for(Household.objects.filter(pk=household.pk), today)
+    candidates = candidate_properties(household)
+    if properties is not None:
+        candidates = candidates.filter(pk__in=properties.values("pk"))
+    return need, rank_places(places_for(candidates, today), need, today)

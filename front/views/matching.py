@@ -57,11 +57,9 @@ def property_matches(request, pk):
     """The waiting households of the property's municipality, ranked, with reasons and why-nots."""
     today = timezone.localdate()
     prop = _property(request, pk)
-    [place] = matching.places_for(Property.objects.filter(pk=prop.pk), today)
-    households = matching.waiting_households().filter(
-        municipality_id=prop.municipality_id, pk__in=Household.objects.visible_to(request.user).values("pk")
+    place, ranked = matching.rank_for_property(
+        prop, today, households=Household.objects.visible_to(request.user)
     )
-    ranked = matching.rank_households(place, matching.needs_for(households, today), today)
     log_access(request, "view", subjects_for_households([a.need.pk for a in ranked]), purpose="matching")
     return render(
         request,
@@ -82,11 +80,9 @@ def household_matches(request, pk):
     """The properties with room for one household, ranked the same way."""
     today = timezone.localdate()
     household = _household(request, pk)
-    [need] = matching.needs_for(Household.objects.filter(pk=household.pk), today)
-    candidates = matching.candidate_properties(household).filter(
-        pk__in=Property.objects.visible_to(request.user).values("pk")
+    need, ranked = matching.rank_for_household(
+        household, today, properties=Property.objects.visible_to(request.user)
     )
-    ranked = matching.rank_places(matching.places_for(candidates, today), need, today)
     log_access(request, "view", subjects_for_households([household.pk]), purpose="matching")
     return render(
         request,
