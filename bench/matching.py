@@ -23,6 +23,7 @@ def _busiest_property():
     counts = (
         Municipality.objects.filter(properties__status__in=Property.OPEN_STATUSES)
         .annotate(waiting=Count("households", filter=Q(households__in=waiting), distinct=True))
+        .filter(waiting__gt=0)
         .order_by("-waiting", "pk")
     )
     busiest, quietest = counts.first(), counts.last()

@@ -413,11 +413,18 @@ def _offers(pk, capacity):
     )
 
 
+def _waiting(pk):
+    """One household in twenty is linked and not yet placed: the waiting households of matching."""
+    return pk % 20 == 0
+
+
 def _needs(pk, size, permit, today):
     """Linking date, members and step-free need of a household (matching), without the shared
-    random generator: linked a few weeks after the permit, never after today."""
+    random generator: placed households were linked a few weeks after the permit; waiting ones up to
+    ten months ago. Never after today."""
     members = ("men" if pk % 3 else "women") if size == 1 else "mixed"
-    return (min(permit + dt.timedelta(days=7 + pk % 40), today), members, pk % 20 == 0)
+    linked = today - dt.timedelta(days=pk % 300) if _waiting(pk) else permit + dt.timedelta(days=7 + pk % 40)
+    return (min(linked, today), members, pk % 17 == 0)
 
 
 def _households(loader, municipalities, weights, organisations, sizes, first_day, rng):
@@ -529,7 +536,9 @@ def _placements(loader, households, properties, first_day, today, rng):
     unplaced = 0
     # Households leave reception spread over three years, slightly more each year.
     order = sorted(households, key=lambda h: h[2])
-    for _household_pk, municipality_id, permit, members in order:
+    for household_pk, municipality_id, permit, members in order:
+        if _waiting(household_pk):
+            continue
         start = first_day + dt.timedelta(days=int(span * rng.random() ** 0.8))
         if start < permit:
             start = min(permit, today)

@@ -31,6 +31,7 @@ order, each with every reason it does not.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils.formats import date_format
@@ -123,17 +124,41 @@ class Need:
 
 @dataclass(frozen=True)
 class Assessment:
+    """One place and one household under the rules. `reasons` (why it fits) and `why_not` are
+    worded on first use."""
+
     place: Place
     need: Need
     move_in: dt.date
     free: int
     held: int
-    reasons: tuple  # why it fits (shown for fitting matches)
-    why_not: tuple  # why it does not (empty when it fits)
+    _good: tuple  # functions that word why it fits
+    _bad: tuple  # functions that word why not (empty when it fits)
 
     @property
     def fits(self):
-        return not self.why_not
+        return not self._bad
+
+    @cached_property
+    def reasons(self):
+        words = []
+        if self.held:
+            words.append(
+                ngettext(
+                    "%(count)s place held for this household.",
+                    "%(count)s places held for this household.",
+                    self.held,
+                )
+                % {"count": self.held}
+            )
+        words.extend(word() for word in self._good)
+        if self.need.linked_on and self.fits:
+            words.append(_("Waiting since %(date)s.") % {"date": _day(self.need.linked_on)})
+        return tuple(words)
+
+    @cached_property
+    def why_not(self):
+        return tuple(word() for word in self._bad)
 
 
 def _day(day):
@@ -151,94 +176,121 @@ def _free(count, day):
     }
 
 
+# Each rule returns (why it fits, why not): None, or a function that words the reason. The words
+# are made only for the rows a page shows (date formatting and translation are most of the time of
+# ranking two thousand places).
+FITS = NOT = None
+
+
 def _rule_open(place, need, move_in, free):
     if place.status not in Property.OPEN_STATUSES:
-        return None, _("Not approved yet: status ‘%(status)s’.") % {"status": place.status_label}
-    return None, None
+        return FITS, lambda: _("Not approved yet: status ‘%(status)s’.") % {"status": place.status_label}
+    return FITS, NOT
 
 
 def _rule_available(place, need, move_in, free):
     if place.available_until and place.available_until < move_in:
-        return None, _("Only available until %(date)s.") % {"date": _day(place.available_until)}
-    return None, None
+        return FITS, lambda: _("Only available until %(date)s.") % {"date": _day(place.available_until)}
+    return FITS, NOT
 
 
 def _rule_declined(place, need, move_in, free):
     if place.pk in need.declined:
         decided_on, reason = need.declined[place.pk]
-        return None, _("Declined for this property on %(date)s: %(reason)s.") % {
-            "date": _day(decided_on),
-            "reason": reason,
-        }
-    return None, None
+        return (
+            FITS,
+            lambda: (
+                _("Declined for this property on %(date)s: %(reason)s.")
+                % {
+                    "date": _day(decided_on),
+                    "reason": reason,
+                }
+            ),
+        )
+    return FITS, NOT
 
 
 def _rule_family_or_single(place, need, move_in, free):
     if need.persons_after > 1 and not place.suitable_for_families:
-        return None, _("A household of %(persons)s; this place is not suitable for families.") % {
-            "persons": _persons(need.persons_after)
-        }
+        return (
+            FITS,
+            lambda: (
+                _("A household of %(persons)s; this place is not suitable for families.")
+                % {"persons": _persons(need.persons_after)}
+            ),
+        )
     if need.persons_after == 1 and not place.suitable_for_singles:
-        return None, _("A single person; this place is not suitable for singles.")
-    return None, None
+        return FITS, lambda: _("A single person; this place is not suitable for singles.")
+    return FITS, NOT
 
 
 def _rule_men_or_women(place, need, move_in, free):
     if not place.only_for:
-        return None, None
+        return FITS, NOT
     if need.members == place.only_for:
-        return (
-            _("Men only, as this place.") if place.only_for == "men" else _("Women only, as this place.")
-        ), None
+        if place.only_for == "men":
+            return lambda: _("Men only, as this place."), NOT
+        return lambda: _("Women only, as this place."), NOT
     label = Household.Members(need.members).label
     if place.only_for == "men":
-        return None, _("Men only; this household: %(members)s.") % {"members": label}
-    return None, _("Women only; this household: %(members)s.") % {"members": label}
+        return FITS, lambda: _("Men only; this household: %(members)s.") % {"members": label}
+    return FITS, lambda: _("Women only; this household: %(members)s.") % {"members": label}
 
 
 def _rule_minors(place, need, move_in, free):
     if need.category == Household.Category.AMV_NIDOS and not place.suitable_for_minors:
-        return None, _("A minor via Nidos; this place is not suitable for minors.")
-    return None, None
+        return FITS, lambda: _("A minor via Nidos; this place is not suitable for minors.")
+    return FITS, NOT
 
 
 def _rule_step_free(place, need, move_in, free):
     if need.needs_step_free:
         if place.step_free:
-            return _("Step-free, as needed."), None
-        return None, _("Needs step-free access; this place is not step-free.")
-    return None, None
+            return lambda: _("Step-free, as needed."), NOT
+        return FITS, lambda: _("Needs step-free access; this place is not step-free.")
+    return FITS, NOT
 
 
 def _rule_room_now(place, need, move_in, free):
-    values = {"persons": _persons(need.persons), "free": _free(free, move_in)}
-    if need.persons > free:
-        return None, _("%(persons)s, %(free)s.") % values
-    return _("%(persons)s, %(free)s.") % values, None
+    def words():
+        return _("%(persons)s, %(free)s.") % {"persons": _persons(need.persons), "free": _free(free, move_in)}
+
+    return (FITS, words) if need.persons > free else (words, NOT)
 
 
 def _rule_reunification(place, need, move_in, free):
     if not need.expected_members:
-        return None, None
-    values = {
-        "more": need.expected_members,
-        "when": date_format(need.expected_on, "F Y") if need.expected_on else _("a date not yet known"),
-        "after": need.persons_after,
-        "free": free,
-    }
+        return FITS, NOT
+
+    def values():
+        return {
+            "more": need.expected_members,
+            "when": date_format(need.expected_on, "F Y") if need.expected_on else _("a date not yet known"),
+            "after": need.persons_after,
+            "free": free,
+        }
+
     if need.persons_after > free:
-        return None, _(
-            "Family reunification expected: %(more)s more in %(when)s, then %(after)s > %(free)s."
-        ) % values
-    return _(
-        "Family reunification expected: %(more)s more in %(when)s, then %(after)s ≤ %(free)s."
-    ) % values, None
+        return (
+            FITS,
+            lambda: (
+                _("Family reunification expected: %(more)s more in %(when)s, then %(after)s > %(free)s.")
+                % values()
+            ),
+        )
+    return (
+        lambda: (
+            _("Family reunification expected: %(more)s more in %(when)s, then %(after)s ≤ %(free)s.")
+            % values()
+        ),
+        NOT,
+    )
 
 
 def _rule_open_proposal(place, need, move_in, free):
     if need.open_proposal and need.open_proposal[0] != place.pk:
-        return None, _("Has an open proposal for %(property)s.") % {"property": need.open_proposal[1]}
-    return None, None
+        return FITS, lambda: _("Has an open proposal for %(property)s.") % {"property": need.open_proposal[1]}
+    return FITS, NOT
 
 
 RULES = (
@@ -262,23 +314,14 @@ def assess(place, need, today):
     held = sum(
         places for start, end, places, held_for in place.holds if held_for == need.pk and end > move_in
     )
-    reasons, why_not = [], []
-    if held:
-        reasons.append(
-            ngettext(
-                "%(count)s place held for this household.", "%(count)s places held for this household.", held
-            )
-            % {"count": held}
-        )
+    good, bad = [], []
     for rule in RULES:
-        good, bad = rule(place, need, move_in, free)
-        if good:
-            reasons.append(good)
-        if bad:
-            why_not.append(bad)
-    if need.linked_on and not why_not:
-        reasons.append(_("Waiting since %(date)s.") % {"date": _day(need.linked_on)})
-    return Assessment(place, need, move_in, free, held, tuple(reasons), tuple(why_not))
+        fits, not_fits = rule(place, need, move_in, free)
+        if fits:
+            good.append(fits)
+        if not_fits:
+            bad.append(not_fits)
+    return Assessment(place, need, move_in, free, held, tuple(good), tuple(bad))
 
 
 def _far_future():

@@ -19,6 +19,21 @@ from residents import matching, proposals
 from residents.access import subjects_for_households
 from residents.models import Hold, Household, Proposal
 
+SHOWN = 100  # rows per list on a matching page; the headings give the full counts
+
+
+def _split(ranked):
+    """The fitting and the not fitting, each cut to SHOWN rows, with their full counts."""
+    fitting = [a for a in ranked if a.fits]
+    not_fitting = [a for a in ranked if not a.fits]
+    return {
+        "fitting": fitting[:SHOWN],
+        "not_fitting": not_fitting[:SHOWN],
+        "fitting_count": len(fitting),
+        "not_fitting_count": len(not_fitting),
+        "shown": SHOWN,
+    }
+
 
 def _refused(form, error):
     for message in error_messages(error):
@@ -60,18 +75,13 @@ def property_matches(request, pk):
     place, ranked = matching.rank_for_property(
         prop, today, households=Household.objects.visible_to(request.user)
     )
-    log_access(request, "view", subjects_for_households([a.need.pk for a in ranked]), purpose="matching")
+    lists = _split(ranked)
+    shown = [a.need.pk for a in lists["fitting"] + lists["not_fitting"]]
+    log_access(request, "view", subjects_for_households(shown), purpose="matching")
     return render(
         request,
         "matching/property.html",
-        {
-            "property": prop,
-            "place": place,
-            "move_in": place.move_in_day(today),
-            "fitting": [a for a in ranked if a.fits],
-            "not_fitting": [a for a in ranked if not a.fits],
-            "today": today,
-        },
+        {"property": prop, "place": place, "move_in": place.move_in_day(today), "today": today, **lists},
     )
 
 
@@ -87,13 +97,7 @@ def household_matches(request, pk):
     return render(
         request,
         "matching/household.html",
-        {
-            "household": household,
-            "need": need,
-            "fitting": [a for a in ranked if a.fits],
-            "not_fitting": [a for a in ranked if not a.fits],
-            "today": today,
-        },
+        {"household": household, "need": need, "today": today, **_split(ranked)},
     )
 
 
