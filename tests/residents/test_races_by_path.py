@@ -34,6 +34,7 @@ from tests.factories import (
     ResidentFactory,
     make_user,
 )
+from tests.residents.test_capacity import property_post
 from tests.residents.test_concurrency import race
 
 pytestmark = [
@@ -221,25 +222,7 @@ def test_twenty_admin_placement_adds_into_one_free_place():
 
 
 def admin_property_data(prop, **changes):
-    data = {
-        "name": prop.name,
-        "street": prop.street,
-        "house_number": prop.house_number,
-        "postcode": prop.postcode,
-        "place": prop.place,
-        "municipality": prop.municipality_id,
-        "kind": prop.kind,
-        "owner": prop.owner_id or "",
-        "capacity": prop.capacity,
-        "status": prop.status,
-        "funding": prop.funding,
-        "notes": prop.notes,
-        "available_from": prop.available_from.isoformat() if prop.available_from else "",
-        "available_until": prop.available_until.isoformat() if prop.available_until else "",
-        "agreement": prop.agreement_id or "",
-    }
-    data.update(changes)
-    return data
+    return property_post(prop, **changes)
 
 
 def test_an_admin_capacity_lowering_against_nineteen_admin_placements():
@@ -279,3 +262,21 @@ def test_twenty_api_placements_into_one_free_place():
     assert_one_success(responses, refusals, errors, succeeded=lambda r: r.status_code == 201)
     assert all(r.status_code == 409 for r in responses if r.status_code != 201)
     assert occupied(prop) == 2 == prop.capacity
+
+
+def test_the_capacity_lowerings_raced_above_save_on_their_own():
+    """Without this the races above would also pass if the lowering were refused for a form error."""
+    page_prop, admin_prop = one_free_place(), one_free_place()
+    staff, superuser = staff_clients(1)[0], superuser_clients(1)[0]
+    page = staff.post(
+        reverse("property_edit", args=[page_prop.pk]), property_page_data(staff, page_prop, capacity="1")
+    )
+    admin_page = superuser.post(
+        reverse("admin:housing_property_change", args=[admin_prop.pk]),
+        admin_property_data(admin_prop, capacity=1),
+    )
+    errors = admin_page.context["adminform"].form.errors if admin_page.status_code == 200 else None
+    assert (page.status_code, admin_page.status_code) == (302, 302), errors
+    page_prop.refresh_from_db()
+    admin_prop.refresh_from_db()
+    assert (page_prop.capacity, admin_prop.capacity) == (1, 1)
