@@ -69,18 +69,38 @@ def validate_capacity(*, property, day, needed=0, capacity=None, exclude=None, h
         )
 
 
+def changed_since_loaded(stored, loaded):
+    """The fields of `stored` whose value (as text, None for empty) differs from `loaded`."""
+    changed = []
+    for name, value in loaded.items():
+        current = getattr(stored, stored._meta.get_field(name).attname)
+        if (None if current is None else str(current)) != value:
+            changed.append(name)
+    return changed
+
+
 def _lock_property(property):
     return Property.objects.select_for_update().get(pk=property.pk)
 
 
 @transaction.atomic
-def save_property(*, property):
+def save_property(*, property, loaded=None):
     """Save a new or changed property. Changing a property locks its row (the lock place_household
     takes), so a capacity change and a placement at the same moment run one after the other: a
     capacity lowered below the peak occupancy from today on is refused (ValidationError on
-    `capacity`, nothing saved) and a placement never sees a stale capacity."""
+    `capacity`, nothing saved) and a placement never sees a stale capacity.
+
+    `loaded`: {field name: value as text} of the property as the editing form was opened with. When
+    a field differs under the lock, someone else saved in between and nothing is saved (code
+    "stale"): the form's own check runs before the lock, so two saves sent at the same moment would
+    both pass it and the second would silently undo the first."""
     if property.pk is not None:
         stored = _lock_property(property)
+        if loaded and changed_since_loaded(stored, loaded):
+            raise ValidationError(
+                _("Someone else saved this property in the meantime. Nothing was saved; check the values."),
+                code="stale",
+            )
         today = timezone.localdate()
         if property.capacity < stored.capacity:
             try:

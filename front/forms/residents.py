@@ -14,11 +14,13 @@ from front.forms.concurrency import UnchangedSinceLoadedMixin
 from front.forms.housing import DateInput
 from front.widgets import FastSelect
 from housing.models import Municipality, Organisation, Property
+from housing.refusals import NotesRefusedChoicesMixin
 from residents.models import Household, Placement, Resident
 from residents.validators import validate_v_number
+from residents.vnumbers import check_v_number_free
 
 
-class HouseholdForm(UnchangedSinceLoadedMixin, forms.ModelForm):
+class HouseholdForm(NotesRefusedChoicesMixin, UnchangedSinceLoadedMixin, forms.ModelForm):
     class Meta:
         model = Household
         fields = [
@@ -78,14 +80,17 @@ class ResidentForm(UnchangedSinceLoadedMixin, forms.ModelForm):
         model = Resident
         fields = ["v_number", "given_name", "family_name", "birth_date", "nationality", "permit_date"]
         widgets = {"birth_date": DateInput(), "permit_date": DateInput()}
-        error_messages = {"v_number": {"unique": _("A resident with this V-number already exists.")}}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
 
     def clean_v_number(self):
+        """A V-number of another resident is refused: named when in the user's scope, with a neutral
+        message otherwise (residents/vnumbers.py says why)."""
         value = "".join(self.cleaned_data["v_number"].split())
         validate_v_number(value)
-        clash = Resident.objects.filter(v_number=value).exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise ValidationError(_("A resident with this V-number already exists."), code="unique")
+        check_v_number_free(value, self.user, exclude_pk=self.instance.pk)
         return value
 
 
@@ -158,7 +163,7 @@ class HouseholdReferenceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
-class PlacementForm(forms.Form):
+class PlacementForm(NotesRefusedChoicesMixin, forms.Form):
     """Place a household into a property; the view hands the cleaned data to place_household().
 
     At national scale a <select> of every household (50,000) and property (10,000) in scope made this
@@ -289,7 +294,7 @@ class ExtendForm(forms.Form):
     )
 
 
-class MoveForm(forms.Form):
+class MoveForm(NotesRefusedChoicesMixin, forms.Form):
     """The household's next home from a chosen day: its current placements end that day."""
 
     property = forms.ModelChoiceField(

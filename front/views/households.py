@@ -48,11 +48,15 @@ def _creation_forms(request):
     with one more empty row, without validating yet (works without JavaScript)."""
     user = request.user
     if request.method != "POST":
-        return HouseholdForm(user=user), resident_formset_class()(instance=Household(), prefix="residents")
+        return HouseholdForm(user=user), resident_formset_class()(
+            instance=Household(), prefix="residents", form_kwargs={"user": user}
+        )
     if "add_resident" not in request.POST:
         return (
             HouseholdForm(request.POST, user=user),
-            resident_formset_class()(request.POST, instance=Household(), prefix="residents"),
+            resident_formset_class()(
+                request.POST, instance=Household(), prefix="residents", form_kwargs={"user": user}
+            ),
         )
     try:
         total = min(int(request.POST.get("residents-TOTAL_FORMS", "1")), MAX_RESIDENTS)
@@ -62,7 +66,9 @@ def _creation_forms(request):
         {name: request.POST.get(f"residents-{i}-{name}", "") for name in ResidentForm._meta.fields}
         for i in range(max(total, 1))
     ]
-    formset = resident_formset_class(extra=len(rows))(instance=Household(), prefix="residents", initial=rows)
+    formset = resident_formset_class(extra=len(rows))(
+        instance=Household(), prefix="residents", initial=rows, form_kwargs={"user": user}
+    )
     return HouseholdForm(initial=request.POST.dict(), user=user), formset
 
 

@@ -83,7 +83,7 @@ def _save(request, form):
     becomes a form error. Returns the saved property or None."""
     twins = list(form.same_address().values_list("name", flat=True)[:5])
     try:
-        prop = services.save_property(property=form.save(commit=False))
+        prop = services.save_property(property=form.save(commit=False), loaded=form.loaded_values)
     except ValidationError as error:
         form.add_error(None, error)
         return None

@@ -198,7 +198,7 @@ def test_create_refuses_an_existing_or_repeated_v_number(client, staff_groningen
     ResidentFactory(v_number="1234567890")
     client.force_login(staff_groningen)
     response = client.post(reverse("household_create"), create_data(resident_data("1234567890")))
-    assert "Er bestaat al een bewoner met dit V-nummer." in response.text
+    assert "Er bestaat al een bewoner met dit V-nummer: BW-" in response.text
     response = client.post(
         reverse("household_create"),
         create_data(resident_data("5555555555"), resident_data("5555555555", "Omar")),
