@@ -69,7 +69,6 @@ class Place:
     name: str
     municipality_id: int
     status: str
-    status_label: str
     capacity: int
     available_from: dt.date | None
     available_until: dt.date | None
@@ -88,6 +87,10 @@ class Place:
             (start, end, places) for start, end, places, held_for in self.holds if held_for != household_id
         ]
         return max(self.capacity - peak(taken, day), 0)
+
+    @property
+    def status_label(self):
+        return Property.Status(self.status).label
 
     def move_in_day(self, today):
         return max(today, self.available_from) if self.available_from else today
@@ -358,8 +361,13 @@ def rank_places(places, need, today):
 
 def places_for(properties, today):
     """`Place` records for a queryset of properties: 3 queries (properties, placements, holds)."""
-    rows = list(properties.order_by("pk"))
-    ids = [p.pk for p in rows]
+    fields = [
+        "pk", "name", "municipality_id", "status", "capacity", "available_from", "available_until",
+        "suitable_for_families", "suitable_for_singles", "only_for", "suitable_for_minors", "step_free",
+    ]  # fmt: skip
+    # Positional rows in the order of Place's fields (values() dicts cost a third of the time).
+    rows = list(properties.order_by("pk").values_list(*fields))
+    ids = properties.order_by().values("pk")
     placements, holds = {}, {}
     for property_id, start, end in (
         Placement.objects.filter(property_id__in=ids)
@@ -373,23 +381,11 @@ def places_for(properties, today):
         holds.setdefault(property_id, []).append((start, end, places, household_id))
     return [
         Place(
-            pk=p.pk,
-            name=p.name,
-            municipality_id=p.municipality_id,
-            status=p.status,
-            status_label=p.get_status_display(),
-            capacity=p.capacity,
-            available_from=p.available_from,
-            available_until=p.available_until,
-            suitable_for_families=p.suitable_for_families,
-            suitable_for_singles=p.suitable_for_singles,
-            only_for=p.only_for,
-            suitable_for_minors=p.suitable_for_minors,
-            step_free=p.step_free,
-            placements=tuple(sorted(placements.get(p.pk, ()))),
-            holds=tuple(sorted(holds.get(p.pk, ()))),
+            *row,
+            placements=tuple(sorted(placements.get(row[0], ()))),
+            holds=tuple(sorted(holds.get(row[0], ()))),
         )
-        for p in rows
+        for row in rows
     ]
 
 

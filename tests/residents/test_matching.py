@@ -26,7 +26,6 @@ def place(**overrides):
         "name": "Pastorie",
         "municipality_id": 1,
         "status": Property.Status.APPROVED,
-        "status_label": "goedgekeurd",
         "capacity": 6,
         "available_from": None,
         "available_until": None,
@@ -129,7 +128,7 @@ def test_minors_via_nidos_and_step_free_access():
 
 
 def test_status_availability_declined_and_open_proposal():
-    assert why_not(place(status=Property.Status.OFFERED, status_label="aangeboden"), need()) == (
+    assert why_not(place(status=Property.Status.OFFERED), need()) == (
         "Nog niet goedgekeurd: status ‘aangeboden’.",
     )
     assert why_not(place(available_until=dt.date(2027, 2, 1)), need()) == (
@@ -145,7 +144,7 @@ def test_status_availability_declined_and_open_proposal():
 
 
 def test_every_reason_is_given_at_once():
-    p = place(status=Property.Status.CLOSED, status_label="gesloten", only_for="women", capacity=2)
+    p = place(status=Property.Status.CLOSED, only_for="women", capacity=2)
     assert len(why_not(p, need(persons=4, members=Household.Members.MEN, needs_step_free=True))) == 4
 
 
@@ -186,7 +185,7 @@ def test_ranking_places_for_a_household_tightest_fit_after_the_earliest_move_in(
     big = place(pk=1, name="Groot", capacity=10)
     tight = place(pk=2, name="Krap", capacity=4)
     later = place(pk=3, name="Later", capacity=4, available_from=MARCH)
-    closed = place(pk=4, name="Dicht", capacity=4, status=Property.Status.CLOSED, status_label="gesloten")
+    closed = place(pk=4, name="Dicht", capacity=4, status=Property.Status.CLOSED)
     ranked = matching.rank_places([closed, later, big, tight], need(persons=4), TODAY)
     assert [a.place.name for a in ranked] == ["Krap", "Groot", "Later", "Dicht"]
 
