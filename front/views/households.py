@@ -114,6 +114,8 @@ def _detail_context(request, household, care_forms=None, end_forms=None):
     placements = [p for r in residents for p in r.placements.all()]
     placements.sort(key=lambda p: (p.start_date, p.resident_id), reverse=True)
     matches = list(household.buddy_matches.select_related("buddy").order_by("-start_date"))
+    proposals = list(household.proposals.select_related("property").order_by("-proposed_at", "-pk")[:10])
+    holds = list(household.holds.filter(end_date__gt=today).select_related("property").order_by("end_date"))
     invalid = [f for f in [*care_forms.values(), *end_forms.values()] if f.is_bound and f.errors]
     return {
         "invalid_form": invalid[0] if invalid else None,
@@ -124,6 +126,8 @@ def _detail_context(request, household, care_forms=None, end_forms=None):
         "placements": placements,
         "active_placements": active,
         "matches": matches,
+        "proposals": proposals,
+        "holds": holds,
         "has_buddy_now": any(
             m.start_date <= today and (m.end_date is None or m.end_date > today) for m in matches
         ),

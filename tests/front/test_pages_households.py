@@ -22,7 +22,7 @@ from tests.front.pages_helpers import assert_no_inline_code, count_queries, fast
 pytestmark = pytest.mark.django_db
 
 LIST_BUDGET = 12
-DETAIL_BUDGET = 14
+DETAIL_BUDGET = 16  # + proposals and held places of the household
 
 
 def today():

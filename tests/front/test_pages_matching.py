@@ -128,6 +128,9 @@ def test_the_whole_task_propose_accept_and_the_household_is_placed(client, pione
     proposal = Proposal.objects.get()
     assert response.status_code == 302 and response["Location"] == proposal.get_absolute_url()
     assert proposal.hold.places == 2
+    household_page = client.get(household.get_absolute_url()).text
+    assert "Voorstellen en vastgehouden plaatsen" in household_page
+    assert f'href="{proposal.get_absolute_url()}"' in household_page
 
     client.force_login(staff_groningen)
     page = client.get(proposal.get_absolute_url())

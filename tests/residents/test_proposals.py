@@ -195,3 +195,26 @@ def test_twenty_acceptances_into_the_last_place_at_the_same_moment_place_exactly
     assert Placement.objects.filter(property=prop, end_date__isnull=True).count() == 3
     statuses = list(Proposal.objects.values_list("status", flat=True))
     assert statuses.count("accepted") == 1 and statuses.count("open") == 19
+
+
+def test_held_places_never_count_in_the_section_6_figures():
+    from figures.figures import capacity_figures, municipality_figures
+    from housing.periods import Period
+
+    prop = PropertyFactory(capacity=5)
+    ids = [prop.municipality_id]
+    period = Period.containing(today())
+    before = capacity_figures(ids), municipality_figures(period, ids)
+    proposals.hold_places(
+        household=household(2),
+        property=prop,
+        places=4,
+        end_date=today() + dt.timedelta(days=30),
+        reason="other",
+    )
+    after = capacity_figures(ids), municipality_figures(period, ids)
+    assert [(s.occupied, s.free) for s in after[0].by_status] == [
+        (s.occupied, s.free) for s in before[0].by_status
+    ]
+    assert sum(s.free for s in after[0].by_status) == 5
+    assert after[1] == before[1]
