@@ -20,6 +20,16 @@ from residents.validators import validate_v_number
 from residents.vnumbers import check_v_number_free
 
 
+def planned_end_field():
+    """The planned end of a new placement: empty gives the default of its kind."""
+    return forms.DateField(
+        label=_("Planned end"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Empty: six months after the start for HAR and transit housing."),
+    )
+
+
 class HouseholdForm(NotesRefusedChoicesMixin, UnchangedSinceLoadedMixin, forms.ModelForm):
     class Meta:
         model = Household
@@ -179,12 +189,7 @@ class PlacementForm(NotesRefusedChoicesMixin, forms.Form):
     )
     kind = forms.ChoiceField(choices=Placement.Kind.choices, label=_("Kind of placement"))
     start_date = forms.DateField(label=_("Start date"), widget=DateInput())
-    planned_end = forms.DateField(
-        label=_("Planned end"),
-        required=False,
-        widget=DateInput(),
-        help_text=_("Empty: six months after the start for HAR and transit housing."),
-    )
+    planned_end = planned_end_field()
     extension_reason = forms.CharField(
         label=_("Extension reason"),
         required=False,
@@ -308,12 +313,7 @@ class MoveForm(NotesRefusedChoicesMixin, forms.Form):
         widget=DateInput(),
         help_text=_("The current placements end on this day and the new ones start on it."),
     )
-    planned_end = forms.DateField(
-        label=_("Planned end"),
-        required=False,
-        widget=DateInput(),
-        help_text=_("Empty: six months after the start for HAR and transit housing."),
-    )
+    planned_end = planned_end_field()
     outflow = forms.ChoiceField(
         label=_("Outflow of the current placements"),
         required=False,
