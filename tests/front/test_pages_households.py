@@ -323,3 +323,14 @@ def test_the_household_list_shows_family_names_and_logs_the_residents_listed(cli
     text = client.get("/households/").content.decode()
     assert "Haddad" in text and resident.household.reference in text
     assert set(AccessLogEntry.objects.values_list("subject_id", "action")) == {(str(resident.pk), "list")}
+
+
+def test_a_buddy_match_that_starts_later_is_not_shown_as_running_now(client, staff_groningen):
+    from tests.factories import BuddyMatchFactory
+
+    household = ResidentFactory().household
+    BuddyMatchFactory(household=household, start_date=timezone.localdate() + dt.timedelta(days=10))
+    client.force_login(staff_groningen)
+    text = client.get(household.get_absolute_url()).text
+    assert "zonder einde, begint later" in text
+    assert " – nu</li>" not in text
