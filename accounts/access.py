@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
 from accesslog.log import log_access, log_refused
-from housing import scope
+from housing import refusals, scope
 from housing.validators import CBS_CODE_REGEX
 
 CBS_CODE = re.compile(CBS_CODE_REGEX)
@@ -50,7 +50,10 @@ class AccessPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        with refusals.collecting() as noted:
+            response = self.get_response(request)
+        if noted and request.user.is_authenticated:
+            log_noted_refusals(request, noted)
         if request.user.is_authenticated:
             # Every signed-in page may hold personal data or scope-bound figures: no browser or proxy
             # keeps a copy (a shared computer's back button, a caching proxy).
@@ -95,6 +98,11 @@ RECORD_VIEWS = {
     "resident_remove": "residents.resident",
     "property_detail": "housing.property",
     "property_edit": "housing.property",
+    "property_matches": "housing.property",
+    "household_matches": "residents.household",
+    "proposal_detail": "residents.proposal",
+    "proposal_withdraw": "residents.proposal",
+    "hold_release": "residents.hold",
     "buddy_detail": "buddies.buddy",
     "buddy_edit": "buddies.buddy",
     "match_end": "buddies.buddymatch",
@@ -142,6 +150,30 @@ def log_refused_record(request):
     refused = _municipalities_outside_scope(request.user, codes, request.GET.getlist("region"))
     for label, pk in refused:
         _refused(request, label, pk)
+
+
+def log_noted_refusals(request, noted):
+    """Write the records that code without a request refused (`housing.refusals.note_refused`: a
+    foreign id posted in a form, a V-number of a resident elsewhere) as refused attempts, once each —
+    those that exist and lie outside the user's scope. A note on a record the user may see (a closed
+    property of their own, a typo) is no security event."""
+    from django.apps import apps
+
+    from housing.admin_scope import visible_choices
+
+    done = set()
+    for label, pk, purpose in noted:
+        if (label, pk) in done:
+            continue
+        done.add((label, pk))
+        try:
+            model = apps.get_model(label)
+            exists = model._base_manager.filter(pk=pk).exists()
+            visible = visible_choices(model, request.user).filter(pk=pk).exists()
+        except (LookupError, ValueError, TypeError, ValidationError):
+            continue
+        if exists and not visible:
+            log_refused(request, label, pk, purpose=purpose)
 
 
 def _refused(request, label, pk):

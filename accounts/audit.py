@@ -32,7 +32,7 @@ def audited_models():
         Region,
         UserScope,
     )
-    from residents.models import Household, Placement, Resident, SignalState
+    from residents.models import Hold, Household, Placement, Proposal, Resident, SignalState
 
     return [
         (Household, {}),
@@ -48,6 +48,8 @@ def audited_models():
         (Organisation, {}),
         (Activity, {"m2m_fields": {"organisations"}}),
         (SignalState, {"exclude_fields": ["changed_at"]}),
+        (Hold, {}),
+        (Proposal, {}),
         (Population, {}),
         (NationalNumber, {}),
         (Redistribution, {}),

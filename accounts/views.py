@@ -17,18 +17,30 @@ class ThrottledFormMixin:
     """Refuses an attempt that comes too soon (accounts/throttle.py) before the password is checked."""
 
     def clean(self):
-        seconds = throttle.wait_seconds(self.cleaned_data.get("username"), client_address(self.request))
-        if seconds:
-            raise ValidationError(
-                ngettext(
-                    "Too many failed attempts. Wait %(seconds)s second before you try again.",
-                    "Too many failed attempts. Wait %(seconds)s seconds before you try again.",
-                    seconds,
+        username = self.cleaned_data.get("username")
+        refusal = None
+        # The wait, the password check and the failure django-axes records for it, one attempt at a
+        # time per user name; the refusal is raised after the block, which must commit that failure.
+        with throttle.one_at_a_time(username or ""):
+            seconds = throttle.wait_seconds(username, client_address(self.request))
+            if seconds:
+                refusal = ValidationError(
+                    ngettext(
+                        "Too many failed attempts. Wait %(seconds)s second before you try again.",
+                        "Too many failed attempts. Wait %(seconds)s seconds before you try again.",
+                        seconds,
+                    )
+                    % {"seconds": seconds},
+                    code="throttled",
                 )
-                % {"seconds": seconds},
-                code="throttled",
-            )
-        return super().clean()
+            else:
+                try:
+                    cleaned = super().clean()
+                except ValidationError as error:
+                    refusal = error
+        if refusal is not None:
+            raise refusal
+        return cleaned
 
 
 class ThrottledAuthenticationForm(ThrottledFormMixin, AuthenticationForm):

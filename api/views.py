@@ -22,6 +22,7 @@ from figures import figures, signals
 from figures.selection import ALL, BadSelection, build_selection
 from housing.models import Municipality, Property, Quota, Region
 from housing.periods import Period
+from housing.refusals import note_refused
 from residents import services
 from residents.access import subjects_for_households
 from residents.models import Household, Placement, Resident
@@ -358,9 +359,11 @@ class PlacementList(ApiMixin, PersonalListMixin, generics.ListCreateAPIView):
             _in_range(data.get(name), name)
         household = Household.objects.visible_to(request.user).active().filter(pk=data["household"]).first()
         if household is None:
+            note_refused("residents.household", data["household"])  # logged when outside the scope
             raise RuleRefused({"household": [_("Unknown household, or outside your scope.")]})
         prop = Property.objects.visible_to(request.user).open().filter(pk=data["property"]).first()
         if prop is None:
+            note_refused("housing.property", data["property"])
             raise RuleRefused(
                 {"property": [_("Unknown property, outside your scope, or not approved or in use.")]}
             )
@@ -368,6 +371,8 @@ class PlacementList(ApiMixin, PersonalListMixin, generics.ListCreateAPIView):
         if data.get("residents"):
             residents = list(household.residents.filter(pk__in=data["residents"]))
             if len(residents) != len(set(data["residents"])):
+                for pk in set(data["residents"]) - {r.pk for r in residents}:
+                    note_refused("residents.resident", pk)
                 raise RuleRefused(
                     {"residents": [_("Only residents of this household can be placed together.")]}
                 )

@@ -1,5 +1,8 @@
 """The performance targets, judged on one run's results, and the table printed at the end."""
 
+from bench import forecast as bench_forecast
+from bench import matching as bench_matching
+
 FLAT_MEMORY_MIB = 32  # growth of a worker during an export; a non-streamed export grows by hundreds
 
 
@@ -113,6 +116,10 @@ def targets(results):
                 "met": growth[worst] < FLAT_MEMORY_MIB,
             }
         )
+    forecast_target = bench_forecast.target(results)
+    if forecast_target:
+        out.append(forecast_target)
+    out.extend(bench_matching.targets(results))
     if "healthz" in throughput and "municipal dashboard" in throughput:
         ratio = _ratio(throughput["municipal dashboard"]["rps"], throughput["healthz"]["rps"])
         errors = throughput["municipal dashboard"]["errors"] + throughput["healthz"]["errors"]
@@ -208,6 +215,8 @@ def table(results):
         memory = entry["memory"]
         comparison += f"; worker +{memory['growth_mib']} MiB (peak {memory['peak_rss_mib']} MiB)"
         row(f"export {entry['path']}", entry, comparison)
+    lines.extend(bench_forecast.table_rows(results))
+    lines.extend(bench_matching.table_rows(results))
     for name, entry in results.get("throughput", {}).items():
         lines.append(
             f"throughput {name:<33}{entry['rps']:>10} requests/s, {entry['errors']} errors ({entry['tool']})"

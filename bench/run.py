@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bench import forecast as bench_forecast
+from bench import matching as bench_matching
 from bench import report
 from bench.client import BenchError, Timer, api_session, cookie_header, sign_in
 from bench.server import ROOT, Gunicorn, RssSampler, free_port, load, machine
@@ -57,7 +59,9 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8150)
     parser.add_argument("--seconds", type=int, default=30, help="duration of each throughput run")
     parser.add_argument("--connections", type=int, default=6, help="concurrent connections under load")
-    parser.add_argument("--only", help="comma-separated sections: pages,lists,api,exports,throughput")
+    parser.add_argument(
+        "--only", help="comma-separated sections: pages,lists,api,exports,forecast,matching,throughput"
+    )
     parser.add_argument("--report", metavar="JSON", help="print the table of an earlier run and stop")
     args = parser.parse_args(argv)
     if args.report:
@@ -65,7 +69,7 @@ def main(argv=None):
         results["targets"] = report.targets(results)
         print(report.table(results))
         return 0
-    sections = set((args.only or "pages,lists,api,exports,throughput").split(","))
+    sections = set((args.only or "pages,lists,api,exports,forecast,matching,throughput").split(","))
 
     started = time.monotonic()
     # A SIGTERM (timeout, Ctrl-C from make) unwinds normally, so gunicorn is stopped too.
@@ -102,6 +106,10 @@ def main(argv=None):
         },
     }
     say = _say(started)
+    if "forecast" in sections:  # in this process, before the server starts: no HTTP involved
+        results["forecast"] = bench_forecast.measure(setup, say=say)
+    if "matching" in sections:  # in this process too: the ranking, not HTTP
+        results["matching"] = bench_matching.measure(setup, say=say)
     port = free_port(args.port)
     instrumented = {**env, "BENCH_INSTRUMENT": "1", "BENCH_INSTRUMENT_LOG": str(instrument_log)}
     try:

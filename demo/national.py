@@ -374,6 +374,7 @@ def _properties(loader, municipalities, weights, organisations, agreements, size
                     agreement.pk if agreement else None,
                     "",
                     now,
+                    *_offers(pk, capacity),
                 )
             )
             generated.append(_Property(pk, municipality.pk, capacity, available_from))
@@ -383,11 +384,47 @@ def _properties(loader, municipalities, weights, organisations, agreements, size
         [
             "id", "name", "street", "house_number", "postcode", "place", "municipality_id", "kind",
             "owner_id", "capacity", "available_from", "available_until", "status", "funding",
-            "agreement_id", "notes", "created_at",
+            "agreement_id", "notes", "created_at", *OFFER_COLUMNS,
         ],
         rows,
     )  # fmt: skip
     return generated
+
+
+# What a place offers (matching, issue 16), as a function of its id and capacity rather than of the
+# shared random generator, so the rest of the national data set stays exactly as it was.
+OFFER_COLUMNS = [
+    "suitable_for_families", "suitable_for_singles", "only_for", "suitable_for_minors", "step_free",
+    "rooms", "beds", "shared_facilities",
+]  # fmt: skip
+
+
+def _offers(pk, capacity):
+    only_for = "men" if pk % 11 == 0 else "women" if pk % 13 == 0 else ""
+    return (
+        pk % 5 != 0,
+        pk % 4 != 0,
+        only_for,
+        pk % 17 == 0,
+        pk % 7 == 0,
+        capacity // 2 + 1,
+        capacity,
+        pk % 3 == 0,
+    )
+
+
+def _waiting(pk):
+    """One household in twenty is linked and not yet placed: the waiting households of matching."""
+    return pk % 20 == 0
+
+
+def _needs(pk, size, permit, today):
+    """Linking date, members and step-free need of a household (matching), without the shared
+    random generator: placed households were linked a few weeks after the permit; waiting ones up to
+    ten months ago. Never after today."""
+    members = ("men" if pk % 3 else "women") if size == 1 else "mixed"
+    linked = today - dt.timedelta(days=pk % 300) if _waiting(pk) else permit + dt.timedelta(days=7 + pk % 40)
+    return (min(linked, today), members, pk % 17 == 0)
 
 
 def _households(loader, municipalities, weights, organisations, sizes, first_day, rng):
@@ -434,6 +471,7 @@ def _households(loader, municipalities, weights, organisations, sizes, first_day
             )
         )
         permit = _random_day(first_day - dt.timedelta(days=90), first_day + dt.timedelta(days=1000), rng)
+        household_rows[-1] += _needs(household_pk, size, permit, now.date())
         family_name = rng.choice(FAMILY_NAMES)
         members = []
         for _i in range(size):
@@ -469,7 +507,8 @@ def _households(loader, municipalities, weights, organisations, sizes, first_day
         [
             "id", "reference", "municipality_id", "category", "support_organisation_id",
             "reunification_expected_members", "reunification_applied_on", "reunification_expected_on",
-            "reunification_arrived_on", "created_at", "anonymised_at",
+            "reunification_arrived_on", "created_at", "anonymised_at", "linked_on", "members",
+            "needs_step_free",
         ],
         household_rows,
     )  # fmt: skip
@@ -497,7 +536,9 @@ def _placements(loader, households, properties, first_day, today, rng):
     unplaced = 0
     # Households leave reception spread over three years, slightly more each year.
     order = sorted(households, key=lambda h: h[2])
-    for _household_pk, municipality_id, permit, members in order:
+    for household_pk, municipality_id, permit, members in order:
+        if _waiting(household_pk):
+            continue
         start = first_day + dt.timedelta(days=int(span * rng.random() ** 0.8))
         if start < permit:
             start = min(permit, today)

@@ -137,9 +137,20 @@ class HouseholdPlan:
     )
     care_gaps: tuple = ()  # ("gp" | "insurance", resident index)
     buddy: str | None = None  # buddy key; None: no buddy
+    waiting_months: float | None = None  # never placed: linked to the municipality this long ago
+    members: str = "unknown"  # men only / women only / mixed (matching)
+    step_free: bool = False  # needs step-free access (matching)
 
 
 HAR, TRANSIT, PERMANENT = "har", "transit", "permanent"
+
+# What some places offer beyond the defaults (families and singles, not step-free): matching.
+PROPERTY_OFFERS = {
+    "P3": {"shared_facilities": True, "rooms": 8, "beds": 10},
+    "P7": {"step_free": True, "rooms": 12, "beds": 8},
+    "P1": {"rooms": 4, "beds": 6},
+    "P6": {"suitable_for_minors": True},
+}
 EXTENSION = "Nareis van de partner loopt nog en een passende woning is nog niet beschikbaar."
 
 HOUSEHOLDS = [
@@ -196,8 +207,23 @@ HOUSEHOLDS = [
     HouseholdPlan("H15", G, 2, [Stay("P3", HAR, 14, 8, "other_municipality")]),
     # Nieuwegein household in a permanent home in Utrecht.
     HouseholdPlan("H16", NIEUWEGEIN, 2, [Stay("P4", PERMANENT, 4)]),
-    # Waiting in reception: not placed yet.
-    HouseholdPlan("H17", G, 3, [], support="vwn"),
+    # Waiting in reception: not placed yet (issue 16: waiting households, matching).
+    HouseholdPlan("H17", G, 3, [], support="vwn", waiting_months=3, members="mixed"),
+    # Waiting longest; 3 family members expected through reunification: 5 now, 8 later, which
+    # no free place in Groningen holds (the why-not on the matching page).
+    HouseholdPlan(
+        "H20",
+        G,
+        5,
+        [],
+        support="vwn",
+        waiting_months=7,
+        members="mixed",
+        step_free=True,
+        reunification=(3, 6, 4, None),
+    ),
+    # A single ex-amv man: fits the last free place in the parsonage.
+    HouseholdPlan("H21", G, 1, [], category="ex_amv", waiting_months=1, members="men"),
     # Het Hogeland household in transit in Groningen, past its planned end and past 12 months
     # without an extension reason (the 12-month signal).
     HouseholdPlan("H18", HOGELAND, 2, [Stay("P3", TRANSIT, 13)], buddy="B3"),
@@ -292,6 +318,7 @@ class DemoBuilder:
         self.properties = self.make_properties()
         self.households = self.make_households()
         self.placements()
+        self.proposal()
         self.buddies = self.make_buddies()
         self.matches()
         self.activities()
@@ -418,6 +445,7 @@ class DemoBuilder:
                 funding=funding,
                 available_from=months_ago(self.today, 18),
                 agreement=self.agreements.get(agreement),
+                **PROPERTY_OFFERS.get(key, {}),
             )
             prop.full_clean()
             prop.save()
@@ -442,8 +470,13 @@ class DemoBuilder:
                 applied = months_ago(self.today, applied_ago)
                 expected_on = add_months(self.today, expected_in) if expected_in is not None else None
                 arrived = months_ago(self.today, arrived_ago) if arrived_ago is not None else None
+            # Linked to the municipality before the first placement (or, waiting, that long ago).
+            linked_months = plan.waiting_months if not plan.stays else plan.stays[0].start_months_ago + 0.5
             household = Household.objects.create(
                 municipality=self.municipalities[plan.municipality],
+                linked_on=months_ago(self.today, linked_months) if linked_months is not None else None,
+                members=plan.members,
+                needs_step_free=plan.step_free,
                 category=plan.category,
                 support_organisation=self.organisations.get(plan.support),
                 reunification_expected_members=expected or 0,
@@ -530,6 +563,22 @@ class DemoBuilder:
                     end_placement(placement=placement, end_date=day, outflow=stay.outflow)
 
     # --- buddies, matches, activities ---
+
+    def proposal(self):
+        """One open proposal: the pioneer proposed H17 for the office in Groningen (issue 16)."""
+        from django.contrib.auth import get_user_model
+
+        from residents import proposals
+
+        pioneer = get_user_model().objects.filter(username="pionier").first()
+        proposals.propose(
+            household=self.households["H17"],
+            property=self.properties["P3"],
+            kind=TRANSIT,
+            start_date=self.today + dt.timedelta(days=14),
+            respond_by=self.today + dt.timedelta(days=10),
+            user=pioneer,
+        )
 
     def make_buddies(self):
         result = {}

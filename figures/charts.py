@@ -100,3 +100,55 @@ def forecast_chart(rows, capacity):
         "left": left,
         "right": width - 8,
     }
+
+
+FORECAST_SERIES = ("temporary_ending", "places_coming", "planned_persons", "reunification")
+
+
+def forecast_months_chart(months):
+    """Grouped bars per month of the 12-month forecast (`figures.forecast.ForecastMonth` rows): one
+    bar each for temporary stays ending, places coming, planned placements and family reunification,
+    in the order of FORECAST_SERIES (the template gives each its class and legend)."""
+    values = [getattr(m, name) for m in months for name in FORECAST_SERIES]
+    scale = _nice_max(max(values + [1]))
+    plot_w = WIDTH - LEFT - RIGHT
+    plot_h = HEIGHT - TOP - BOTTOM
+    step = plot_w / max(len(months), 1)
+    bar_w = step * 0.8 / len(FORECAST_SERIES)
+    baseline = TOP + plot_h
+
+    def y(value):
+        return round(baseline - plot_h * value / scale, 1)
+
+    groups = []
+    for index, month in enumerate(months):
+        x0 = LEFT + index * step + step * 0.1
+        bars = []
+        for series, name in enumerate(FORECAST_SERIES):
+            value = getattr(month, name)
+            bars.append(
+                {
+                    "series": name,
+                    "value": value,
+                    "x": round(x0 + series * bar_w, 1),
+                    "y": y(value),
+                    "h": round(baseline - y(value), 1),
+                }
+            )
+        groups.append({"month": month, "bars": bars, "label_x": round(LEFT + index * step + step / 2, 1)})
+    grid = [
+        {"y": y(scale * i / GRID_LINES), "value": round(scale * i / GRID_LINES)}
+        for i in range(GRID_LINES + 1)
+    ]
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "baseline": baseline,
+        "label_y": HEIGHT - BOTTOM + 18,
+        "bar_width": round(bar_w - 1, 1),
+        "groups": groups,
+        "grid": grid,
+        "grid_label_x": LEFT - 6,
+    }

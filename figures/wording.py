@@ -128,3 +128,79 @@ def progress_sentence(row):
         else:
             sentence += " " + _("None of them lives in temporary housing any more.")
     return sentence
+
+
+def _day(day):
+    from django.utils.formats import date_format
+
+    return date_format(day, "j F Y")
+
+
+def forecast_sentence(checkpoint):
+    """Where one municipality stands at a checkpoint at the present pace (figures.forecast):
+    "At the present pace Groningen is 40 persons short on 1 July 2027." """
+    values = {"name": checkpoint.name, "day": _day(checkpoint.day), "period": checkpoint.period}
+    if not checkpoint.has_quota:
+        return (
+            _(
+                "No quota has been recorded yet for %(period)s, so there is no position to project "
+                "for %(day)s."
+            )
+            % values
+        )
+    position = checkpoint.position
+    if position < 0:
+        values["n"] = intcomma(-position)
+        return (
+            ngettext(
+                "At the present pace %(name)s is %(n)s person short on %(day)s.",
+                "At the present pace %(name)s is %(n)s persons short on %(day)s.",
+                -position,
+            )
+            % values
+        )
+    if position > 0:
+        values["n"] = intcomma(position)
+        return (
+            ngettext(
+                "At the present pace %(name)s meets its quota on %(day)s, with %(n)s person to spare.",
+                "At the present pace %(name)s meets its quota on %(day)s, with %(n)s persons to spare.",
+                position,
+            )
+            % values
+        )
+    return _("At the present pace %(name)s meets its quota on %(day)s exactly.") % values
+
+
+def forecast_total_sentence(total):
+    """The same for several municipalities: how many fall short, and by how many persons together
+    (summed per municipality: a lead in one does not cancel a shortfall in another)."""
+    values = {"day": _day(total.day), "period": total.period, "count": intcomma(total.municipalities or 0)}
+    if not total.municipalities:
+        return (
+            _(
+                "No quota has been recorded yet for %(period)s, so there is no position to project "
+                "for %(day)s."
+            )
+            % values
+        )
+    if not total.short:
+        return (
+            ngettext(
+                "At the present pace the %(count)s municipality with a quota meets it on %(day)s.",
+                "At the present pace all %(count)s municipalities with a quota meet it on %(day)s.",
+                total.municipalities,
+            )
+            % values
+        )
+    values.update(short=intcomma(total.short), n=intcomma(total.shortfall))
+    return (
+        ngettext(
+            "At the present pace %(short)s of the %(count)s municipalities with a quota falls short on "
+            "%(day)s, by %(n)s persons in total.",
+            "At the present pace %(short)s of the %(count)s municipalities with a quota fall short on "
+            "%(day)s, by %(n)s persons in total.",
+            total.short,
+        )
+        % values
+    )

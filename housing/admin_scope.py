@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
 from housing import scope
+from housing.refusals import with_refusal_notes
 
 
 def visible_choices(model, user):
@@ -108,7 +109,8 @@ class ScopedAdminMixin(SafeChangelistMixin, _ScopedChoicesMixin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         request._scoped_admin_obj = obj
-        return super().get_form(request, obj, change=change, **kwargs)
+        # A posted id outside the scope is refused as an invalid choice and noted for the access log.
+        return with_refusal_notes(super().get_form(request, obj, change=change, **kwargs))
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django redirects with "does not exist"; out of scope must look like not found (404),
@@ -130,6 +132,11 @@ class ScopedInlineMixin(_ScopedChoicesMixin):
 
     def _current_related_pk(self, request, db_field):
         return None
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = with_refusal_notes(formset.form)
+        return formset
 
 
 class NoDeleteMixin:

@@ -502,6 +502,11 @@ class Property(models.Model):
         REGULAR_RENT = "regular_rent", _("regular rent")
         OTHER = "other", _("other")
 
+    class OnlyFor(models.TextChoices):
+        ANYONE = "", _("anyone")
+        MEN = "men", _("men only")
+        WOMEN = "women", _("women only")
+
     OPEN_STATUSES = (Status.APPROVED, Status.IN_USE)  # the statuses that take people
 
     name = models.CharField(_("name"), max_length=200)
@@ -534,6 +539,25 @@ class Property(models.Model):
         related_name="properties",
         verbose_name=_("intent agreement"),
     )
+    # What the place offers (issue 16), the facts the matching rules of residents/matching.py read.
+    # A building with separate units is entered as one property per unit (each with its own
+    # capacity and suitability): decided so that occupancy, holds and proposals keep one level.
+    suitable_for_families = models.BooleanField(_("suitable for families"), default=True)
+    suitable_for_singles = models.BooleanField(_("suitable for singles"), default=True)
+    only_for = models.CharField(
+        _("only for"), max_length=10, choices=OnlyFor.choices, blank=True, default=OnlyFor.ANYONE
+    )
+    suitable_for_minors = models.BooleanField(
+        _("suitable for minors via Nidos"),
+        default=False,
+        help_text=_("Unaccompanied minors placed through Nidos may live here."),
+    )
+    step_free = models.BooleanField(_("step-free access"), default=False)
+    rooms = models.PositiveSmallIntegerField(_("rooms"), null=True, blank=True)
+    beds = models.PositiveSmallIntegerField(_("beds"), null=True, blank=True)
+    shared_facilities = models.BooleanField(
+        _("shared facilities"), default=False, help_text=_("Kitchen or bathroom shared with other residents.")
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -558,6 +582,23 @@ class Property(models.Model):
 
     def __str__(self):
         return self.name
+
+    def suitability(self):
+        """What the place offers, as labels for its page (the matching rules read the fields)."""
+        labels = []
+        if self.suitable_for_families:
+            labels.append(_("families"))
+        if self.suitable_for_singles:
+            labels.append(_("singles"))
+        if self.only_for:
+            labels.append(self.get_only_for_display())
+        if self.suitable_for_minors:
+            labels.append(_("minors via Nidos"))
+        if self.step_free:
+            labels.append(_("step-free"))
+        if self.shared_facilities:
+            labels.append(_("shared facilities"))
+        return labels
 
     @property
     def address(self):

@@ -23,6 +23,12 @@ urlpatterns = [
     path("reports/quota.<fmt:fmt>", views.quota_export, name="report_quota"),
     path("reports/placements.<fmt:fmt>", views.placements_export, name="report_placements"),
     path("reports/regions/<int:pk>.<fmt:fmt>", views.region_export, name="report_region"),
+    path("reports/forecast.<fmt:fmt>", views.forecast_export, name="report_forecast"),
+    path(
+        "reports/forecast-checkpoints.<fmt:fmt>",
+        views.forecast_checkpoints_export,
+        name="report_forecast_checkpoints",
+    ),
     path("reports/signals.<fmt:fmt>", views.signals_export, name="report_signals"),
     path("reports/supervision.<fmt:fmt>", views.supervision_export, name="report_supervision"),
     path("reports/evidence.<fmt:fmt>", views.evidence_export, name="report_evidence"),

@@ -10,6 +10,7 @@ from functools import wraps
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import formats
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,7 @@ from figures import supervision
 from figures.selection import BadSelection, build_selection
 from housing import scope
 from housing.models import IntentAgreement, Municipality, Region
-from reports import evidence, placements, progress, tables
+from reports import evidence, forecast, placements, progress, tables
 from reports.college_proposal import DOCX_CONTENT_TYPE, render_docx
 from reports.exports import csv_batch_response, export_response
 
@@ -95,6 +96,71 @@ def quota_export(request, fmt):
         title=_("Quota"),
         about=tables.about_rows(_("Quota"), selection.period, scope=_scope_label(selection)),
     )
+
+
+def _forecast_about(title, selection, result):
+    first, last = result.pace_months
+    return [
+        (_("Report"), title),
+        (_("Made on"), result.today),
+        (_("Municipalities"), _scope_label(selection)),
+        (
+            _("Present pace"),
+            _(
+                "The persons counted for the quota from %(first)s to %(last)s, divided by %(months)s; "
+                "for each month until a checkpoint the placements already planned, or the pace if that "
+                "is more."
+            )
+            % {
+                "first": formats.date_format(first, "F Y"),
+                "last": formats.date_format(last, "F Y"),
+                "months": result.pace_month_count,
+            },
+        ),
+    ]
+
+
+@figures_view
+@handles_bad_parameters
+def forecast_export(request, fmt):
+    """The 12-month forecast of the selection, one row per municipality and month. Aggregates only:
+    no access log (reports/forecast.py)."""
+    selection = _selection(request, personal=False)
+    result = forecast.selection_forecast(selection)
+    return export_response(
+        fmt,
+        _forecast_filename("prognose", selection, result),
+        forecast.MONTHS_HEADER,
+        forecast.month_rows(result),
+        title=_("Forecast"),
+        about=_forecast_about(_("Forecast"), selection, result),
+    )
+
+
+@figures_view
+@handles_bad_parameters
+def forecast_checkpoints_export(request, fmt):
+    """The projected position of each municipality of the selection at the next two checkpoints."""
+    selection = _selection(request, personal=False)
+    result = forecast.selection_forecast(selection)
+    return export_response(
+        fmt,
+        _forecast_filename("prognose-peildata", selection, result),
+        forecast.CHECKPOINTS_HEADER,
+        forecast.checkpoint_rows(result),
+        title=_("Forecast checkpoints"),
+        about=_forecast_about(_("Forecast checkpoints"), selection, result),
+    )
+
+
+def _forecast_filename(name, selection, result):
+    """The forecast starts today, whatever period was chosen: its file is named after the day."""
+    parts = [name, result.today.isoformat()]
+    if selection.municipality is not None:
+        parts.append(selection.municipality.cbs_code)
+    if selection.region is not None:
+        parts.append(f"regio-{selection.region.pk}")
+    return "-".join(parts)
 
 
 @figures_view

@@ -14,10 +14,25 @@ from housing.resources import AllOrNothingImportMixin
 from residents import services
 from residents.models import Household, Placement, Resident
 from residents.resources import HouseholdResidentResource
+from residents.vnumbers import check_v_number_free
+
+
+class ResidentAdminForm(forms.ModelForm):
+    """A V-number already registered is refused as on the pages (residents/vnumbers.py): named when
+    the holder is in the user's scope, neutral otherwise. `user` is set by the admin per request."""
+
+    user = None
+
+    def clean_v_number(self):
+        value = self.cleaned_data.get("v_number") or None
+        if value:
+            check_v_number_free(value, self.user, exclude_pk=self.instance.pk)
+        return value
 
 
 class ResidentInline(NoDeleteMixin, ScopedInlineMixin, admin.TabularInline):
     model = Resident
+    form = ResidentAdminForm
     fields = [
         "reference",
         "v_number",
@@ -34,6 +49,11 @@ class ResidentInline(NoDeleteMixin, ScopedInlineMixin, admin.TabularInline):
     readonly_fields = ["reference"]
     extra = 0
     show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.user = request.user
+        return formset
 
 
 @admin.register(Household)
@@ -67,6 +87,7 @@ class HouseholdAdmin(AllOrNothingImportMixin, NoDeleteMixin, ScopedAdminMixin, a
 
 @admin.register(Resident)
 class ResidentAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+    form = ResidentAdminForm
     list_display = [
         "reference",
         "household",
@@ -80,6 +101,11 @@ class ResidentAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["household__municipality"]
     autocomplete_fields = ["household"]
     readonly_fields = ["reference"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
 
     @admin.display(description=_("linked municipality"), ordering="household__municipality__name")
     def household_municipality(self, obj):

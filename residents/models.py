@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Value
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from housing import scope
@@ -78,6 +79,10 @@ class HouseholdQuerySet(models.QuerySet):
             buddy_now=models.Exists(buddy_matches.active_on(day).filter(household=here)),
         )
 
+    def with_persons(self):
+        """Annotate `persons`: the household's residents (a correlated subquery)."""
+        return self.annotate(persons=self._resident_count())
+
     @staticmethod
     def _resident_count(condition=None):
         """Residents of the outer household (matching `condition`) as a correlated subquery."""
@@ -96,6 +101,12 @@ class Household(models.Model):
         EX_AMV = "ex_amv", _("ex-amv")
         RESETTLED = "resettled", _("resettled refugee")
         AMV_NIDOS = "amv_nidos", _("amv via Nidos")
+
+    class Members(models.TextChoices):
+        UNKNOWN = "unknown", _("not recorded")
+        MEN = "men", _("men only")
+        WOMEN = "women", _("women only")
+        MIXED = "mixed", _("men and women")
 
     reference = models.CharField(
         _("reference"), max_length=20, unique=True, default=new_household_reference, editable=False
@@ -118,6 +129,22 @@ class Household(models.Model):
         related_name="supported_households",
         verbose_name=_("support organisation"),
     )
+    linked_on = models.DateField(
+        _("linking date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the household was linked to this municipality; its waiting time counts from here."
+        ),
+    )
+    members = models.CharField(
+        _("members"),
+        max_length=10,
+        choices=Members.choices,
+        default=Members.UNKNOWN,
+        help_text=_("Men only or women only matters for places that take only men or only women."),
+    )
+    needs_step_free = models.BooleanField(_("needs step-free access"), default=False)
     reunification_expected_members = models.PositiveSmallIntegerField(
         _("family reunification: expected members"), default=0
     )
@@ -144,6 +171,11 @@ class Household(models.Model):
 
     def __str__(self):
         return self.reference
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.linked_on is None:  # imports and the API may leave it out
+            self.linked_on = timezone.localdate()
+        super().save(*args, **kwargs)
 
     @property
     def reunification_pending(self):
@@ -529,3 +561,169 @@ class SignalState(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.household}: {self.state}"
+
+
+class HoldQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(household__in=Household.objects.visible_to(user))
+
+    def active_on(self, day):
+        return self.filter(active_on(day))
+
+    def overlapping(self, start, end):
+        """Holds covering any day of [start, end) (an empty end: from start on)."""
+        condition = Q(end_date__gt=start)
+        if end is not None:
+            condition &= Q(start_date__lt=end)
+        return self.filter(condition)
+
+
+class Hold(models.Model):
+    """Places in a property held for a household (issue 16): for family members expected through
+    reunification, or while a proposal is open. A hold covers its start day up to, not including,
+    its end day — the same rule as a placement — so an expired hold frees its places by itself, and
+    releasing one early moves its end date to today. Held places count against the free places for
+    matching and for new placements of other households (residents.services.validate_capacity),
+    never in the §6 figures."""
+
+    class Reason(models.TextChoices):
+        REUNIFICATION = "reunification", _("family reunification")
+        PROPOSAL = "proposal", _("open proposal")
+        OTHER = "other", _("other")
+
+    property = models.ForeignKey(
+        Property, on_delete=models.PROTECT, related_name="holds", verbose_name=_("property")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="holds", verbose_name=_("household")
+    )
+    places = models.PositiveSmallIntegerField(_("places"))
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    start_date = models.DateField(_("held from"))
+    end_date = models.DateField(_("held until"), help_text=_("The places are free again on this day."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = HoldQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hold")
+        verbose_name_plural = _("holds")
+        ordering = ["start_date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(places__gt=0), name="hold_places_positive"),
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="hold_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["property", "end_date"], name="hold_property_end")]
+
+    def __str__(self):
+        return f"{self.household} → {self.property} ({self.places})"
+
+    def is_active_on(self, day):
+        return self.start_date <= day < self.end_date
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date <= self.start_date:
+            raise ValidationError({"end_date": _("A hold ends after the day it starts.")})
+
+
+class ProposalQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(household__in=Household.objects.visible_to(user))
+
+    def open(self):
+        return self.filter(status=Proposal.Status.OPEN)
+
+
+class Proposal(models.Model):
+    """A pioneer proposes a household for a property; the municipality accepts (which places the
+    household, residents.services.accept_proposal) or declines with a structured reason. While
+    open, the proposal holds the household's places until `respond_by`. A household declined for a
+    property is not proposed for it again (residents.services.propose)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    class DeclineReason(models.TextChoices):
+        TOO_SMALL = "too_small", _("the place is too small")
+        NOT_SUITABLE = "not_suitable", _("the place does not suit this household")
+        HOUSEHOLD_DECLINED = "household_declined", _("the household declined")
+        OTHER_PLANS = "other_plans", _("the municipality has other plans for this household")
+        NOT_AVAILABLE = "not_available", _("the place is not available on that date")
+        OTHER = "other", _("other reason")
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("household")
+    )
+    property = models.ForeignKey(
+        Property, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("property")
+    )
+    kind = models.CharField(_("placement kind"), max_length=10, choices=Placement.Kind.choices)
+    start_date = models.DateField(_("proposed move-in date"))
+    respond_by = models.DateField(
+        _("answer by"), help_text=_("The places stay held for the household until this day.")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    decline_reason = models.CharField(
+        _("reason for declining"), max_length=30, choices=DeclineReason.choices, blank=True
+    )
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        help_text=_("Readable by everyone who sees this household. No medical details."),
+    )
+    hold = models.OneToOneField(
+        Hold, on_delete=models.PROTECT, null=True, blank=True, related_name="proposal", verbose_name=_("hold")
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            # One open proposal per household: a second one would hold the same people twice.
+            models.UniqueConstraint(
+                fields=["household"], condition=Q(status="open"), name="proposal_one_open_per_household"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""), name="proposal_declined_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.household} → {self.property}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("proposal_detail", args=[self.pk])

@@ -30,6 +30,7 @@ from housing.resources import (
     TextWidget,
 )
 from residents.models import Household, Resident
+from residents.vnumbers import check_v_number_free
 
 HOUSEHOLD_COLUMNS = {
     # column: (Household attribute, widget)
@@ -141,12 +142,10 @@ class HouseholdResidentResource(AllOrNothingResource):
             )
             return
         self._v_numbers[v_number] = number
-        if Resident.objects.filter(v_number=v_number).exists():
-            errors.setdefault("v_number", []).append(
-                ValidationError(
-                    _("V-number %(v_number)s is already registered in Thuisgevers.") % {"v_number": v_number}
-                )
-            )
+        try:  # named when the holder is in the user's scope, neutral otherwise (residents/vnumbers.py)
+            check_v_number_free(v_number, getattr(self, "user", None), in_message=True)
+        except ValidationError as error:
+            errors.setdefault("v_number", []).append(error)
 
     def _household_values(self, row, kwargs):
         values, errors = {}, {}

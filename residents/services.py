@@ -19,52 +19,48 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from housing.models import Property
-from residents.models import Household, Placement, Resident, add_months
+from residents.matching import peak
+from residents.models import Hold, Household, Placement, Resident, add_months
 
 
-def peak_occupancy(property_id, start, *, exclude=None):
-    """The highest number of placements active on any day from `start` on, in one property
-    (leaving out the placement with pk `exclude`, when one is being changed)."""
-    events = []
+def peak_occupancy(property_id, start, *, exclude=None, holds_of_others=None):
+    """The highest number of places taken on any day from `start` on, in one property: its
+    placements (leaving out the placement with pk `exclude`, when one is being changed) and, with
+    `holds_of_others` set to a household, the places held for every other household (issue 16)."""
     placements = Placement.objects.filter(property_id=property_id).overlapping(start, None)
     if exclude is not None:
         placements = placements.exclude(pk=exclude)
-    for placement_start, placement_end in placements.values_list("start_date", "end_date"):
-        events.append((max(placement_start, start), 1))
-        if placement_end is not None:
-            events.append((placement_end, -1))
-    # On one day, move-outs (-1) are processed before move-ins (+1): the end day is not occupied.
-    events.sort()
-    peak = current = 0
-    for _day, delta in events:
-        current += delta
-        peak = max(peak, current)
-    return peak
+    taken = [(begin, end, 1) for begin, end in placements.values_list("start_date", "end_date")]
+    if holds_of_others is not None:
+        holds = Hold.objects.filter(property_id=property_id).overlapping(start, None)
+        holds = holds.exclude(household_id=holds_of_others.pk)
+        taken += list(holds.values_list("start_date", "end_date", "places"))
+    return peak(taken, start)
 
 
-def validate_capacity(*, property, day, needed=0, capacity=None, exclude=None):
+def validate_capacity(*, property, day, needed=0, capacity=None, exclude=None, household=None):
     """The capacity rule (SPEC §5), for placing people and for changing a capacity: on no day from
     `day` on may the placements of `property` (leaving out the placement `exclude`) plus `needed`
-    more exceed `capacity` (default: the property's own).
+    more exceed `capacity` (default: the property's own). Placing people for `household` counts the
+    places held for other households as taken too (issue 16); a capacity change counts people only.
 
     Raises ValidationError with a Dutch message: code "full" when `needed` people do not fit, code
     "below_occupancy" when a capacity is lower than the people living there. Callers that must not
     race hold the property's row lock (place_household, save_property).
     """
     capacity = property.capacity if capacity is None else capacity
-    peak = peak_occupancy(property.pk, day, exclude=exclude)
+    peak = peak_occupancy(property.pk, day, exclude=exclude, holds_of_others=household if needed else None)
     free = capacity - peak
     if needed and free < needed:
         free = max(free, 0)
-        raise ValidationError(
-            ngettext(
-                "%(property)s is full: %(free)s free place from %(date)s, %(needed)s needed.",
-                "%(property)s is full: %(free)s free places from %(date)s, %(needed)s needed.",
-                free,
-            )
-            % {"property": property.name, "free": free, "date": date_format(day, "j F Y"), "needed": needed},
-            code="full",
-        )
+        message = ngettext(
+            "%(property)s is full: %(free)s free place from %(date)s, %(needed)s needed.",
+            "%(property)s is full: %(free)s free places from %(date)s, %(needed)s needed.",
+            free,
+        ) % {"property": property.name, "free": free, "date": date_format(day, "j F Y"), "needed": needed}
+        if household is not None and peak > peak_occupancy(property.pk, day, exclude=exclude):
+            message += " " + _("Places held for other households count as taken.")
+        raise ValidationError(message, code="full")
     if not needed and free < 0:
         raise ValidationError(
             _("%(count)s people live or will live here at the same time; the capacity cannot be lower.")
@@ -73,18 +69,38 @@ def validate_capacity(*, property, day, needed=0, capacity=None, exclude=None):
         )
 
 
+def changed_since_loaded(stored, loaded):
+    """The fields of `stored` whose value (as text, None for empty) differs from `loaded`."""
+    changed = []
+    for name, value in loaded.items():
+        current = getattr(stored, stored._meta.get_field(name).attname)
+        if (None if current is None else str(current)) != value:
+            changed.append(name)
+    return changed
+
+
 def _lock_property(property):
     return Property.objects.select_for_update().get(pk=property.pk)
 
 
 @transaction.atomic
-def save_property(*, property):
+def save_property(*, property, loaded=None):
     """Save a new or changed property. Changing a property locks its row (the lock place_household
     takes), so a capacity change and a placement at the same moment run one after the other: a
     capacity lowered below the peak occupancy from today on is refused (ValidationError on
-    `capacity`, nothing saved) and a placement never sees a stale capacity."""
+    `capacity`, nothing saved) and a placement never sees a stale capacity.
+
+    `loaded`: {field name: value as text} of the property as the editing form was opened with. When
+    a field differs under the lock, someone else saved in between and nothing is saved (code
+    "stale"): the form's own check runs before the lock, so two saves sent at the same moment would
+    both pass it and the second would silently undo the first."""
     if property.pk is not None:
         stored = _lock_property(property)
+        if loaded and changed_since_loaded(stored, loaded):
+            raise ValidationError(
+                _("Someone else saved this property in the meantime. Nothing was saved; check the values."),
+                code="stale",
+            )
         today = timezone.localdate()
         if property.capacity < stored.capacity:
             try:
@@ -223,7 +239,7 @@ def place_household(
         current.save(update_fields=["end_date", "outflow"])
         ended.append(current)
 
-    validate_capacity(property=locked, day=start_date, needed=len(residents))
+    validate_capacity(property=locked, day=start_date, needed=len(residents), household=household)
 
     placements = []
     for resident in residents:
@@ -364,7 +380,13 @@ def change_placement(*, placement):
         placement.end_date is None or placement.end_date > stored.end_date
     )
     if moved or longer:
-        validate_capacity(property=locked, day=placement.start_date, needed=1, exclude=placement.pk)
+        validate_capacity(
+            property=locked,
+            day=placement.start_date,
+            needed=1,
+            exclude=placement.pk,
+            household=placement.resident.household,
+        )
     placement.full_clean()
     try:
         with transaction.atomic():

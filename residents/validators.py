@@ -54,6 +54,7 @@ def household_date_errors(household, *, today=None):
         not_future=(
             ("reunification_applied_on", _("The family reunification application date lies in the future.")),
             ("reunification_arrived_on", _("The family reunification arrival date lies in the future.")),
+            ("linked_on", _("The linking date lies in the future.")),
         ),
         today=today,
     )

@@ -156,3 +156,38 @@ class PlacementFilter(django_filters.FilterSet):
         today = timezone.localdate()
         until = today + dt.timedelta(weeks=int(value))
         return queryset.active_on(today).filter(planned_end__isnull=False, planned_end__lte=until)
+
+
+class WaitingFilter(django_filters.FilterSet):
+    """Waiting households (residents.matching.waiting_households), longest waiting first unless
+    sorted otherwise. Expects `persons` annotated."""
+
+    municipality = django_filters.ModelChoiceFilter(
+        queryset=visible_municipalities,
+        label=_("Linked municipality"),
+        empty_label=_("All"),
+        widget=FastSelect,
+    )
+    category = django_filters.ChoiceFilter(
+        choices=Household.Category.choices, label=_("Category"), empty_label=_("All")
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=[
+            ("linked_on", "linked"),
+            ("reference", "reference"),
+            ("municipality__name", "municipality"),
+            ("persons", "persons"),
+        ],
+        field_labels={
+            "linked_on": _("Linking date"),
+            "reference": _("Reference"),
+            "municipality__name": _("Linked municipality"),
+            "persons": _("Persons"),
+        },
+        label=_("Sort by"),
+        empty_label=_("Longest waiting first"),
+    )
+
+    class Meta:
+        model = Household
+        fields = []

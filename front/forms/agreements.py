@@ -11,13 +11,14 @@ from front.forms.concurrency import UnchangedSinceLoadedMixin
 from front.forms.housing import DateInput
 from housing import scope
 from housing.models import Activity, IntentAgreement, Municipality, Organisation
+from housing.refusals import NotesRefusedChoicesMixin
 
 
 def _user_label(user):
     return user.get_full_name() or user.get_username()
 
 
-class AgreementForm(UnchangedSinceLoadedMixin, forms.ModelForm):
+class AgreementForm(NotesRefusedChoicesMixin, UnchangedSinceLoadedMixin, forms.ModelForm):
     """Create or correct an agreement. Its status moves by AgreementStepForm, one step at a time."""
 
     class Meta:
@@ -94,7 +95,7 @@ class AgreementStepForm(forms.Form):
         ]
 
 
-class ActivityForm(UnchangedSinceLoadedMixin, forms.ModelForm):
+class ActivityForm(NotesRefusedChoicesMixin, UnchangedSinceLoadedMixin, forms.ModelForm):
     """A contact moment on an agreement's page: with the lead municipality or a partner."""
 
     class Meta:

@@ -10,11 +10,12 @@ from buddies.models import Buddy, BuddyMatch
 from front.forms.concurrency import UnchangedSinceLoadedMixin
 from front.forms.housing import DateInput
 from housing.models import Municipality, Organisation
+from housing.refusals import NotesRefusedChoicesMixin
 from residents.models import Household
 from residents.names import household_names
 
 
-class BuddyForm(UnchangedSinceLoadedMixin, forms.ModelForm):
+class BuddyForm(NotesRefusedChoicesMixin, UnchangedSinceLoadedMixin, forms.ModelForm):
     class Meta:
         model = Buddy
         fields = ["name", "email", "phone", "municipality", "organisation", "languages", "vog_date", "active"]
@@ -40,7 +41,7 @@ class BuddyForm(UnchangedSinceLoadedMixin, forms.ModelForm):
         return value
 
 
-class BuddyMatchForm(forms.ModelForm):
+class BuddyMatchForm(NotesRefusedChoicesMixin, forms.ModelForm):
     """Start a match. Households are shown by name to the roles that may see names."""
 
     class Meta:

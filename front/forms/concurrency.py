@@ -30,6 +30,9 @@ class UnchangedSinceLoadedMixin:
     """For ModelForms that edit an existing record (no effect on a new one)."""
 
     loaded_state_field = "loaded_state"
+    #: After a valid submission: the values the form was opened with, for a service that checks them
+    #: again under its row lock (residents.services.save_property).
+    loaded_values = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,6 +63,7 @@ class UnchangedSinceLoadedMixin:
         if not loaded or changed:
             self._refresh_token()
             raise forms.ValidationError(self._changed_message(changed), code="stale")
+        self.loaded_values = {name: loaded[name] for name in self._stored if name in loaded}
         return cleaned
 
     def _refresh_token(self):

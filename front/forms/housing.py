@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from front.forms.concurrency import UnchangedSinceLoadedMixin
 from housing.models import IntentAgreement, Municipality, Organisation, Property
+from housing.refusals import NotesRefusedChoicesMixin
 from housing.validators import POSTCODE_REGEX, capacity_form_field, normalise_postcode
 
 
@@ -21,7 +22,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class PropertyForm(UnchangedSinceLoadedMixin, forms.ModelForm):
+class PropertyForm(NotesRefusedChoicesMixin, UnchangedSinceLoadedMixin, forms.ModelForm):
     class Meta:
         model = Property
         fields = [
@@ -39,6 +40,14 @@ class PropertyForm(UnchangedSinceLoadedMixin, forms.ModelForm):
             "available_from",
             "available_until",
             "agreement",
+            "suitable_for_families",
+            "suitable_for_singles",
+            "only_for",
+            "suitable_for_minors",
+            "step_free",
+            "rooms",
+            "beds",
+            "shared_facilities",
             "notes",
         ]
         widgets = {

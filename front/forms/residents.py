@@ -14,23 +14,39 @@ from front.forms.concurrency import UnchangedSinceLoadedMixin
 from front.forms.housing import DateInput
 from front.widgets import FastSelect
 from housing.models import Municipality, Organisation, Property
+from housing.refusals import NotesRefusedChoicesMixin
 from residents.models import Household, Placement, Resident
 from residents.validators import validate_v_number
+from residents.vnumbers import check_v_number_free
 
 
-class HouseholdForm(UnchangedSinceLoadedMixin, forms.ModelForm):
+def planned_end_field():
+    """The planned end of a new placement: empty gives the default of its kind."""
+    return forms.DateField(
+        label=_("Planned end"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Empty: six months after the start for HAR and transit housing."),
+    )
+
+
+class HouseholdForm(NotesRefusedChoicesMixin, UnchangedSinceLoadedMixin, forms.ModelForm):
     class Meta:
         model = Household
         fields = [
             "municipality",
             "category",
             "support_organisation",
+            "linked_on",
+            "members",
+            "needs_step_free",
             "reunification_expected_members",
             "reunification_applied_on",
             "reunification_expected_on",
             "reunification_arrived_on",
         ]
         widgets = {
+            "linked_on": DateInput(),
             "reunification_applied_on": DateInput(),
             "reunification_expected_on": DateInput(),
             "reunification_arrived_on": DateInput(),
@@ -44,6 +60,13 @@ class HouseholdForm(UnchangedSinceLoadedMixin, forms.ModelForm):
             only = list(municipalities.active().values_list("pk", flat=True)[:2])
             if len(only) == 1:  # one municipality in scope: nothing to choose
                 self.initial["municipality"] = only[0]
+        if not self.is_bound and self.instance.pk is None:
+            self.initial.setdefault("linked_on", timezone.localdate())
+        # Not recorded unless someone says: a form posted without it (an older page) keeps working.
+        self.fields["members"].required = False
+
+    def clean_members(self):
+        return self.cleaned_data.get("members") or self.instance.members or Household.Members.UNKNOWN
         self.fields["support_organisation"].queryset = Organisation.objects.filter(
             kind__in=[
                 Organisation.Kind.VLUCHTELINGENWERK,
@@ -67,14 +90,17 @@ class ResidentForm(UnchangedSinceLoadedMixin, forms.ModelForm):
         model = Resident
         fields = ["v_number", "given_name", "family_name", "birth_date", "nationality", "permit_date"]
         widgets = {"birth_date": DateInput(), "permit_date": DateInput()}
-        error_messages = {"v_number": {"unique": _("A resident with this V-number already exists.")}}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
 
     def clean_v_number(self):
+        """A V-number of another resident is refused: named when in the user's scope, with a neutral
+        message otherwise (residents/vnumbers.py says why)."""
         value = "".join(self.cleaned_data["v_number"].split())
         validate_v_number(value)
-        clash = Resident.objects.filter(v_number=value).exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise ValidationError(_("A resident with this V-number already exists."), code="unique")
+        check_v_number_free(value, self.user, exclude_pk=self.instance.pk)
         return value
 
 
@@ -147,7 +173,7 @@ class HouseholdReferenceField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
-class PlacementForm(forms.Form):
+class PlacementForm(NotesRefusedChoicesMixin, forms.Form):
     """Place a household into a property; the view hands the cleaned data to place_household().
 
     At national scale a <select> of every household (50,000) and property (10,000) in scope made this
@@ -163,12 +189,7 @@ class PlacementForm(forms.Form):
     )
     kind = forms.ChoiceField(choices=Placement.Kind.choices, label=_("Kind of placement"))
     start_date = forms.DateField(label=_("Start date"), widget=DateInput())
-    planned_end = forms.DateField(
-        label=_("Planned end"),
-        required=False,
-        widget=DateInput(),
-        help_text=_("Empty: six months after the start for HAR and transit housing."),
-    )
+    planned_end = planned_end_field()
     extension_reason = forms.CharField(
         label=_("Extension reason"),
         required=False,
@@ -278,7 +299,7 @@ class ExtendForm(forms.Form):
     )
 
 
-class MoveForm(forms.Form):
+class MoveForm(NotesRefusedChoicesMixin, forms.Form):
     """The household's next home from a chosen day: its current placements end that day."""
 
     property = forms.ModelChoiceField(
@@ -292,12 +313,7 @@ class MoveForm(forms.Form):
         widget=DateInput(),
         help_text=_("The current placements end on this day and the new ones start on it."),
     )
-    planned_end = forms.DateField(
-        label=_("Planned end"),
-        required=False,
-        widget=DateInput(),
-        help_text=_("Empty: six months after the start for HAR and transit housing."),
-    )
+    planned_end = planned_end_field()
     outflow = forms.ChoiceField(
         label=_("Outflow of the current placements"),
         required=False,

@@ -26,7 +26,8 @@ from accounts.audit import history_of
 from figures import cache as figure_cache
 from figures import figures, signals
 from figures import services as signal_services
-from figures.charts import trend_chart
+from figures.charts import forecast_months_chart, trend_chart
+from figures.forecast import forecast as compute_forecast
 from figures.selection import FIELDS, build_selection
 from front.forms.dashboard import (
     SORT_FIELDS,
@@ -49,6 +50,38 @@ DASHBOARD_AGREEMENTS = 10
 # instead of one row per municipality (342 rows made a 17,000 px page); the list page has them all.
 DASHBOARD_ROWS = 25
 FURTHEST_BEHIND = 10
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def _scope_query(selection):
+    """The page's municipalities as report parameters: on pages a chosen municipality replaces the
+    region (figures.selection), so only one of the two is passed on."""
+    if selection.municipality is not None:
+        return f"municipality={selection.municipality.cbs_code}"
+    if selection.region is not None:
+        return f"region={selection.region.pk}"
+    return ""
+
+
+def _forecast_context(municipality_ids, today, query, *, request=None):
+    """The 12-month forecast (figures.forecast) and its chart for templates/dashboard/_forecast.html;
+    `query` is the scope of its export's address. 8 queries; with `request`, from the figure cache
+    while the data is unchanged (pages whose main part is not cached already)."""
+
+    def compute():
+        return compute_forecast(municipality_ids, today=today)
+
+    if request is None:
+        result = compute()
+    else:
+        vary = ("all",) if municipality_ids is scope.ALL else tuple(sorted(municipality_ids))
+        result = figure_cache.cached(request, "forecast", compute, vary=vary)
+    return {
+        "forecast": result,
+        "forecast_chart": forecast_months_chart(result.months),
+        "forecast_query": query,
+        "forecast_formats": EXPORT_FORMATS,
+    }
 
 
 def _selection(request, *, personal=False, choose=FIELDS):
@@ -110,6 +143,7 @@ def _dashboard(request):
         "trend": trend,
         "chart": trend_chart(trend),
         "personal": personal,
+        **_forecast_context(ids, today, _scope_query(selection)),
     }
 
 
@@ -320,6 +354,9 @@ def municipality_detail(request, cbs_code):
             "capacity": figures.capacity_figures([municipality.pk], today),
             "regions": list(municipality.regions.order_by("name")),
             "personal": scope.sees_personal_data(request.user),
+            **_forecast_context(
+                [municipality.pk], today, f"municipality={municipality.cbs_code}", request=request
+            ),
         },
     )
 

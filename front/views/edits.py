@@ -46,7 +46,7 @@ def resident_create(request, pk):
     household = get_visible_or_404(
         Household.objects.select_related("municipality"), request.user, request, pk=pk
     )
-    form = AddResidentForm(request.POST or None)
+    form = AddResidentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -76,7 +76,7 @@ def resident_create(request, pk):
 def resident_edit(request, pk):
     resident = get_visible_or_404(Resident.objects.select_related("household"), request.user, request, pk=pk)
     household = resident.household
-    form = ResidentForm(request.POST or None, instance=resident)
+    form = ResidentForm(request.POST or None, instance=resident, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The details of %(name)s have been saved.") % {"name": resident})

@@ -48,11 +48,15 @@ def _creation_forms(request):
     with one more empty row, without validating yet (works without JavaScript)."""
     user = request.user
     if request.method != "POST":
-        return HouseholdForm(user=user), resident_formset_class()(instance=Household(), prefix="residents")
+        return HouseholdForm(user=user), resident_formset_class()(
+            instance=Household(), prefix="residents", form_kwargs={"user": user}
+        )
     if "add_resident" not in request.POST:
         return (
             HouseholdForm(request.POST, user=user),
-            resident_formset_class()(request.POST, instance=Household(), prefix="residents"),
+            resident_formset_class()(
+                request.POST, instance=Household(), prefix="residents", form_kwargs={"user": user}
+            ),
         )
     try:
         total = min(int(request.POST.get("residents-TOTAL_FORMS", "1")), MAX_RESIDENTS)
@@ -62,7 +66,9 @@ def _creation_forms(request):
         {name: request.POST.get(f"residents-{i}-{name}", "") for name in ResidentForm._meta.fields}
         for i in range(max(total, 1))
     ]
-    formset = resident_formset_class(extra=len(rows))(instance=Household(), prefix="residents", initial=rows)
+    formset = resident_formset_class(extra=len(rows))(
+        instance=Household(), prefix="residents", initial=rows, form_kwargs={"user": user}
+    )
     return HouseholdForm(initial=request.POST.dict(), user=user), formset
 
 
@@ -108,6 +114,8 @@ def _detail_context(request, household, care_forms=None, end_forms=None):
     placements = [p for r in residents for p in r.placements.all()]
     placements.sort(key=lambda p: (p.start_date, p.resident_id), reverse=True)
     matches = list(household.buddy_matches.select_related("buddy").order_by("-start_date"))
+    proposals = list(household.proposals.select_related("property").order_by("-proposed_at", "-pk")[:10])
+    holds = list(household.holds.filter(end_date__gt=today).select_related("property").order_by("end_date"))
     invalid = [f for f in [*care_forms.values(), *end_forms.values()] if f.is_bound and f.errors]
     return {
         "invalid_form": invalid[0] if invalid else None,
@@ -118,6 +126,8 @@ def _detail_context(request, household, care_forms=None, end_forms=None):
         "placements": placements,
         "active_placements": active,
         "matches": matches,
+        "proposals": proposals,
+        "holds": holds,
         "has_buddy_now": any(
             m.start_date <= today and (m.end_date is None or m.end_date > today) for m in matches
         ),

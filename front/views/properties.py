@@ -16,7 +16,7 @@ from front.forms.housing import PropertyForm
 from front.views.common import filtered_page
 from housing.models import Property
 from residents import services
-from residents.models import Placement
+from residents.models import Hold, Placement
 
 
 def _visible(request):
@@ -55,6 +55,11 @@ def property_detail(request, pk):
     for placement in current:
         households.setdefault(placement.resident.household, []).append(placement)
     forecast = occupancy_forecast(prop.capacity, placements, today=today)
+    holds = list(
+        Hold.objects.filter(property=prop, end_date__gt=today)
+        .select_related("household", "proposal")
+        .order_by("start_date", "pk")
+    )
     return render(
         request,
         "properties/detail.html",
@@ -67,6 +72,8 @@ def property_detail(request, pk):
             # "Earlier placements" lists only those that have ended; the current ones are above.
             "history": [p for p in placements if p.end_date is not None and p.end_date <= today],
             "planned": [p for p in placements if p.start_date > today],
+            "holds": holds,
+            "held_now": sum(h.places for h in holds if h.is_active_on(today)),
         },
     )
 
@@ -76,7 +83,7 @@ def _save(request, form):
     becomes a form error. Returns the saved property or None."""
     twins = list(form.same_address().values_list("name", flat=True)[:5])
     try:
-        prop = services.save_property(property=form.save(commit=False))
+        prop = services.save_property(property=form.save(commit=False), loaded=form.loaded_values)
     except ValidationError as error:
         form.add_error(None, error)
         return None

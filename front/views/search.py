@@ -26,5 +26,5 @@ def search(request):
     more = len(results) > MAX_RESULTS
     results = results[:MAX_RESULTS]
     if results:
-        log_access(request, "list", results, purpose="")
+        log_access(request, "list", results, purpose="search")
     return render(request, "search/results.html", {"form": form, "results": results, "more": more})

@@ -5,8 +5,12 @@ import datetime as dt
 
 import pytest
 from axes.models import AccessAttempt
+from django.conf import settings
+from django.db import connection
+from django.db.models import Sum
 from django.test import Client, override_settings
 
+from housing import scope
 from tests.accounts.test_signin import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +65,29 @@ def test_the_admin_sign_in_is_throttled_too(pioneer):
         "/admin/login/", {"username": "pionier", "password": "x"}, REMOTE_ADDR="203.0.113.62"
     )
     assert "Te veel mislukte pogingen" in refused.content.decode()
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL: the advisory lock exists there only"
+)
+@pytest.mark.django_db(transaction=True)
+@override_settings(AXES_FAILURE_LIMIT=100)
+def test_twenty_guesses_at_the_same_moment_get_no_more_password_checks_than_the_free_ones():
+    """Without the per-account lock every guess of the burst saw fewer than 5 failures."""
+    from tests.factories import GRONINGEN, make_user
+    from tests.residents.test_concurrency import race
+
+    make_user(scope.MUNICIPAL_STAFF, [GRONINGEN], username="groningen")
+    clients = [Client() for _ in range(20)]
+    answers, refusals, errors = race(
+        [
+            lambda c=c, n=n: sign_in(c, "groningen", "geraden-wachtwoord", address=f"198.51.100.{n + 1}")
+            for n, c in enumerate(clients)
+        ]
+    )
+    assert errors == [] and refusals == []
+    checked = AccessAttempt.objects.filter(username="groningen").aggregate(n=Sum("failures_since_start"))["n"]
+    assert checked == settings.SIGNIN_FREE_FAILURES
+    assert sum("Te veel mislukte pogingen" in a.content.decode() for a in answers) == 20 - checked

@@ -277,6 +277,24 @@ def correction_pages(demo):
     return pages
 
 
+def matching_pages(demo):
+    """Waiting households, who fits where, proposals and holds (issue 16)."""
+    from residents.models import Proposal
+
+    pages = [
+        "/waiting/",
+        "/waiting/?ordering=-linked",
+        f"/properties/{demo.property.pk}/matches/",
+        f"/households/{demo.household.pk}/matches/",
+        f"/properties/{demo.property.pk}/hold/{demo.household.pk}/",
+        "/proposals/",
+    ]
+    proposal = Proposal.objects.order_by("pk").first()
+    if proposal is not None:
+        pages.append(f"/proposals/{proposal.pk}/")
+    return pages
+
+
 def pages_for(demo, role):
     """The addresses of SPEC §7 that `role` may open, with the records of the demo data set."""
     figures = [
@@ -311,6 +329,7 @@ def pages_for(demo, role):
         f"/buddies/{demo.buddy.pk}/edit/",
         "/signals/?state=all&ordering=-date",
         *correction_pages(demo),
+        *matching_pages(demo),
         "/account/deadline-emails/",
     ]
     match = demo.buddy.matches.order_by("pk").first()
@@ -323,6 +342,11 @@ def pages_for(demo, role):
             "/agreements/new/",
             f"/agreements/{demo.agreement.pk}/edit/",
             "/quotas/compute/",
+            *(
+                [f"/properties/{demo.property.pk}/propose/{demo.household.pk}/"]
+                if demo.property and demo.household
+                else []
+            ),
             "/admin/",
             "/admin/housing/property/",
             "/admin/housing/property/add/",

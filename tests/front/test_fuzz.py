@@ -49,6 +49,7 @@ FILTER_PAGES = [
     ("report_placements", lambda d: {"fmt": "csv"}),
     ("report_signals", lambda d: {"fmt": "csv"}),
     ("report_evidence", lambda d: {"fmt": "csv"}),
+    ("report_forecast", lambda d: {"fmt": "csv"}),
     ("report_progress", lambda d: {"cbs_code": "GM0014"}),
 ]
 FORMS = [

@@ -50,7 +50,7 @@ def test_search_finds_by_v_number_and_misspelt_name_and_logs_who_was_shown(staff
     response = staff.get(reverse("search"), {"q": amina.v_number})
     assert response.status_code == 200 and "Amina Haddad" in response.text
     assert "Omar" not in response.text
-    assert AccessLogEntry.objects.filter(action="list", subject_id=str(amina.pk)).exists()
+    assert AccessLogEntry.objects.filter(action="list", purpose="search", subject_id=str(amina.pk)).exists()
     response = staff.get(reverse("search"), {"q": "omar hadad"})
     assert "Omar Haddad" in response.text
 

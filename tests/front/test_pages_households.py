@@ -22,7 +22,7 @@ from tests.front.pages_helpers import assert_no_inline_code, count_queries, fast
 pytestmark = pytest.mark.django_db
 
 LIST_BUDGET = 12
-DETAIL_BUDGET = 14
+DETAIL_BUDGET = 16  # + proposals and held places of the household
 
 
 def today():
@@ -198,7 +198,7 @@ def test_create_refuses_an_existing_or_repeated_v_number(client, staff_groningen
     ResidentFactory(v_number="1234567890")
     client.force_login(staff_groningen)
     response = client.post(reverse("household_create"), create_data(resident_data("1234567890")))
-    assert "Er bestaat al een bewoner met dit V-nummer." in response.text
+    assert "Er bestaat al een bewoner met dit V-nummer: BW-" in response.text
     response = client.post(
         reverse("household_create"),
         create_data(resident_data("5555555555"), resident_data("5555555555", "Omar")),
@@ -323,3 +323,14 @@ def test_the_household_list_shows_family_names_and_logs_the_residents_listed(cli
     text = client.get("/households/").content.decode()
     assert "Haddad" in text and resident.household.reference in text
     assert set(AccessLogEntry.objects.values_list("subject_id", "action")) == {(str(resident.pk), "list")}
+
+
+def test_a_buddy_match_that_starts_later_is_not_shown_as_running_now(client, staff_groningen):
+    from tests.factories import BuddyMatchFactory
+
+    household = ResidentFactory().household
+    BuddyMatchFactory(household=household, start_date=timezone.localdate() + dt.timedelta(days=10))
+    client.force_login(staff_groningen)
+    text = client.get(household.get_absolute_url()).text
+    assert "zonder einde, begint later" in text
+    assert " – nu</li>" not in text

@@ -25,7 +25,7 @@ from tests.front.pages_helpers import fast_password_hashing  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD_QUERIES = 20
+DASHBOARD_QUERIES = 28  # the figures of the province (20) and the 12-month forecast (8)
 
 
 @pytest.fixture
@@ -53,7 +53,8 @@ def test_coordinator_dashboard_shows_province_totals_and_furthest_behind_first(
     assert sum(p.target for p in provinces) == response.context["total"].target
     assert [row.cbs_code for row in response.context["behind"][:2]] == ["GM0037", UTRECHT]
     assert len(response.context["behind"]) == 10
-    assert text.count('href="/municipalities/GM') <= 12, "no row for every one of 342 municipalities"
+    # The ten furthest behind, the forecast's ten furthest short, and a few links more: not 342 rows.
+    assert text.count('href="/municipalities/GM') <= 24, "no row for every one of 342 municipalities"
     assert "?period=" in text and "ordering=-remaining" in text
     assert "Per provincie" in text and "Verst achter" in text
 

@@ -198,31 +198,7 @@ def test_admin_ends_a_placement_and_refuses_moving_one_into_a_full_property():
 
 
 # --- at the same moment (PostgreSQL) ---
-
-
-@pytest.mark.postgres
-@on_postgresql
-@pytest.mark.django_db(transaction=True)
-def test_two_admin_saves_into_the_last_free_place_at_once_yield_exactly_one_placement():
-    prop = PropertyFactory(capacity=2)
-    PlacementFactory(property=prop, start_date=dt.date(2026, 7, 1), planned_end=None)
-    residents = [ResidentFactory(), ResidentFactory()]
-    clients = [superuser_client("beheer1"), superuser_client("beheer2")]
-    url = reverse("admin:residents_placement_add")
-
-    responses, refusals, errors = race(
-        [
-            lambda c=c, r=r: c.post(url, placement_post(r, prop))
-            for c, r in zip(clients, residents, strict=True)
-        ]
-    )
-
-    assert errors == [] and refusals == []
-    assert sorted(r.status_code for r in responses) == [200, 302]
-    refused = next(r for r in responses if r.status_code == 200)
-    assert FULL in form_errors(refused)
-    assert Placement.objects.filter(property=prop).count() == 2 == prop.capacity
-    assert Placement.objects.filter(resident__in=residents).count() == 1
+# The pages, the admin and the API, 20 requests at once per path: test_races_by_path.py.
 
 
 @pytest.mark.postgres
@@ -251,30 +227,3 @@ def test_lowering_capacity_and_placing_at_once_cannot_both_succeed():
         assert FULL in refusals[0] or BELOW_OCCUPANCY in refusals[0], refusals
         prop.refresh_from_db()
         assert Placement.objects.filter(property=prop).count() <= prop.capacity
-
-
-@pytest.mark.postgres
-@on_postgresql
-@pytest.mark.django_db(transaction=True)
-def test_lowering_capacity_in_the_admin_while_placing_in_the_admin_cannot_both_succeed():
-    prop = PropertyFactory(capacity=2, notes="")
-    PlacementFactory(property=prop, start_date=timezone.localdate(), planned_end=None)
-    resident = ResidentFactory()
-    lower, place = superuser_client("beheer1"), superuser_client("beheer2")
-    start = timezone.localdate().isoformat()
-
-    responses, refusals, errors = race(
-        [
-            lambda: lower.post(property_change_url(prop), property_post(prop, capacity=1)),
-            lambda: place.post(
-                reverse("admin:residents_placement_add"), placement_post(resident, prop, start)
-            ),
-        ]
-    )
-
-    assert errors == [] and refusals == []
-    assert sorted(r.status_code for r in responses) == [200, 302]
-    refused = next(r for r in responses if r.status_code == 200)
-    assert FULL in form_errors(refused) or BELOW_OCCUPANCY in form_errors(refused)
-    prop.refresh_from_db()
-    assert Placement.objects.filter(property=prop).count() <= prop.capacity
