@@ -78,3 +78,31 @@ def check_v_number_free(v_number, user, *, exclude_pk=None, in_message=False):
         raise ValidationError(in_scope_message(holder, shown), code="unique")
     note_refused("residents.resident", holder.pk, purpose=OUT_OF_SCOPE_PURPOSE)
     raise ValidationError(out_of_scope_message(shown), code="unique")
+
+
+def is_v_number_clash(error):
+    """Whether an IntegrityError is the V-number's unique constraint: two saves of one number at the
+    same moment, both past `check_v_number_free`. The caller checks again (now the winner is stored)
+    and shows that message instead of an error page."""
+    return "v_number" in str(error)
+
+
+def saved_or_clash(form, user, save, *, field="v_number", exclude_pk=None):
+    """Run `save()` in a savepoint; when it fails on the V-number's unique constraint, put the
+    message of `check_v_number_free` on `form` and return None (nothing saved), else its result."""
+    from django.db import IntegrityError, transaction
+
+    try:
+        with transaction.atomic():
+            return save()
+    except IntegrityError as error:
+        if not is_v_number_clash(error):
+            raise
+        v_number = (form.cleaned_data or {}).get(field)
+        try:
+            check_v_number_free(v_number, user, exclude_pk=exclude_pk)
+        except ValidationError as refusal:
+            form.add_error(field if field in form.fields else None, refusal)
+        else:  # the other save was rolled back meanwhile: say it plainly, the user may try again
+            form.add_error(None, out_of_scope_message())
+        return None

@@ -15,6 +15,7 @@ from front.forms.residents import AddResidentForm, HouseholdForm, PlacementEditF
 from front.views.common import error_messages, safe_next
 from residents import services
 from residents.models import Household, Placement, Resident
+from residents.vnumbers import saved_or_clash
 
 
 @personal_data_view
@@ -50,16 +51,24 @@ def resident_create(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            resident, placements = services.add_resident(
-                household=household,
-                resident=form.save(commit=False),
-                arrived_on=data["arrived_on"],
-                join_current=data["join_current"],
+            added = saved_or_clash(
+                form,
+                request.user,
+                lambda: services.add_resident(
+                    household=household,
+                    resident=form.save(commit=False),
+                    arrived_on=data["arrived_on"],
+                    join_current=data["join_current"],
+                ),
             )
         except ValidationError as error:
             for message in error_messages(error):
                 form.add_error(None, message)
         else:
+            if added is None:  # the V-number was registered at the same moment by someone else
+                log_access(request, "view", household.residents.all())
+                return render(request, "residents/form.html", {"form": form, "household": household})
+            resident, placements = added
             text = _("%(name)s has been added to the household.") % {"name": resident}
             if placements:
                 text += " " + _("Placed in %(property)s from %(date)s.") % {
@@ -77,8 +86,11 @@ def resident_edit(request, pk):
     resident = get_visible_or_404(Resident.objects.select_related("household"), request.user, request, pk=pk)
     household = resident.household
     form = ResidentForm(request.POST or None, instance=resident, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and saved_or_clash(form, request.user, form.save, exclude_pk=resident.pk)
+    ):
         messages.success(request, _("The details of %(name)s have been saved.") % {"name": resident})
         return redirect(f"{household.get_absolute_url()}#residents-title")
     log_access(request, "view", [resident])

@@ -1,7 +1,8 @@
 """Households with their residents, care status, placements and buddy (SPEC §7)."""
 
 from django.contrib import messages
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,6 +24,7 @@ from front.views.common import filtered_page
 from residents.access import subjects_for_households
 from residents.models import Household, Placement
 from residents.names import household_names
+from residents.vnumbers import check_v_number_free, is_v_number_clash, out_of_scope_message
 
 
 @personal_data_view
@@ -72,16 +74,35 @@ def _creation_forms(request):
     return HouseholdForm(initial=request.POST.dict(), user=user), formset
 
 
+def _save_new_household(request, form, formset):
+    """Save the household and its residents together; None (nothing saved, the V-number's message on
+    its resident) when another user registered one of the V-numbers at the same moment."""
+    try:
+        with transaction.atomic():
+            household = form.save()
+            formset.instance = household
+            formset.save()
+            return household
+    except IntegrityError as error:
+        if not is_v_number_clash(error):
+            raise
+    form.instance.pk = None  # rolled back: the page shows the form for a new household again
+    for resident_form in formset.forms:
+        try:
+            check_v_number_free((resident_form.cleaned_data or {}).get("v_number"), request.user)
+        except ValidationError as refusal:
+            resident_form.add_error("v_number", refusal)
+    if not any(resident_form.errors for resident_form in formset.forms):
+        form.add_error(None, out_of_scope_message())
+    return None
+
+
 @personal_data_view
 def household_create(request):
     form, formset = _creation_forms(request)
     if request.method == "POST" and "add_resident" not in request.POST:
         form_ok, formset_ok = form.is_valid(), formset.is_valid()
-        if form_ok and formset_ok:
-            with transaction.atomic():
-                household = form.save()
-                formset.instance = household
-                formset.save()
+        if form_ok and formset_ok and (household := _save_new_household(request, form, formset)):
             messages.success(
                 request, _("Household %(reference)s has been saved.") % {"reference": household.reference}
             )

@@ -280,3 +280,23 @@ def test_the_capacity_lowerings_raced_above_save_on_their_own():
     page_prop.refresh_from_db()
     admin_prop.refresh_from_db()
     assert (page_prop.capacity, admin_prop.capacity) == (1, 1)
+
+
+def test_twenty_users_registering_one_v_number_at_once_save_it_once_and_see_no_error_page():
+    """Not capacity but the same race on another unique rule: each user adds a resident with the
+    same V-number to a household of their own. One is saved; the others get the V-number's message
+    (the database's unique constraint catches what the check let through), never a 500."""
+    clients, targets = staff_clients(ATTEMPTS), households(ATTEMPTS)
+    data = {"v_number": "8888888888", "given_name": "Lina", "family_name": "Haddad", "join_current": ""}
+    responses, refusals, errors = race(
+        [
+            lambda c=c, h=h: c.post(reverse("resident_create", args=[h.pk]), data)
+            for c, h in zip(clients, targets, strict=True)
+        ]
+    )
+    assert errors == [] and refusals == []
+    assert [r.status_code for r in responses].count(302) == 1
+    assert all(r.status_code == 200 and "V-nummer" in r.text for r in responses if r.status_code != 302)
+    from residents.models import Resident
+
+    assert Resident.objects.filter(v_number="8888888888").count() == 1

@@ -178,3 +178,29 @@ def test_import_names_a_duplicate_in_scope(client, admin_pioneer):
     text = response.content.decode()
     assert f"V-nummer 1234567891 is al geregistreerd in Thuisgevers: {own.reference}" in text
     assert refusals() == []
+
+
+def test_a_v_number_registered_at_the_same_moment_gives_the_message_not_an_error_page(staff_groningen):
+    """Two saves of one V-number at once both pass the check; the database's unique constraint
+    stops the second. saved_or_clash turns that into the check's message and saves nothing."""
+    from django import forms
+
+    from residents.models import Resident
+    from residents.vnumbers import saved_or_clash
+
+    class VNumberForm(forms.Form):
+        v_number = forms.CharField()
+
+    form = VNumberForm({"v_number": "7777777777"})
+    assert form.is_valid()
+    household = ResidentFactory().household
+
+    # The other user's resident lands after our check and before our save.
+    winner = ResidentFactory(household=household, v_number="7777777777", given_name="Eerst")
+
+    def save():
+        return Resident.objects.create(household=household, v_number="7777777777", given_name="Tweede")
+
+    assert saved_or_clash(form, staff_groningen, save) is None
+    assert winner.reference in form.errors["v_number"][0]  # in scope: the message names the winner
+    assert list(Resident.objects.filter(v_number="7777777777")) == [winner]
