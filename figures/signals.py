@@ -15,25 +15,16 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import NotSupportedError, connections
 from django.db.models import (
-    Count,
     DateField,
-    Exists,
     F,
     Func,
-    IntegerField,
-    Min,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buddies.models import BuddyMatch
-from housing.models import Municipality
+from housing.models import Municipality, Property
 from housing.scope import ALL
 from residents.models import Household, Placement, Resident, SignalState
 
@@ -102,113 +93,147 @@ class _AddMonths(Func):
         self.months = int(months)  # inlined in the SQL: an int of ours, never user input
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        # date + interval clamps to the end of the month.
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"CAST(({sql}) + INTERVAL '{self.months} months' AS date)", params
+        return _add_months_sql(sql, self.months, "postgresql"), params
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        # date(d, '+N months') overflows into the next month (29 February → 1 March); the last day
-        # of the target month clamps it. ISO date strings compare as dates.
         sql, params = compiler.compile(self.source_expressions[0])
-        months = self.months
-        shifted = f"date({sql}, '+{months} months')"
-        month_end = f"date({sql}, 'start of month', '+{months + 1} months', '-1 day')"
-        return f"MIN({shifted}, {month_end})", (*params, *params)
+        return _add_months_sql(sql, self.months, "sqlite"), (*params, *params)
 
     def as_sql(self, compiler, connection, **extra_context):
         raise NotSupportedError(f"signals: no month arithmetic for {connection.vendor}")
 
 
-def _placements(households, today):
-    return Placement.objects.filter(
-        resident__household__in=households.values("pk"), kind__in=Placement.TEMPORARY_KINDS
-    ).active_on(today)
+def _add_months_sql(sql, months, vendor):
+    """`sql` (a date) plus whole months, as ``add_months()`` computes it; the one place of this
+    arithmetic in SQL (`_AddMonths` renders it too)."""
+    months = int(months)  # inlined in the SQL: an int of ours, never user input
+    if vendor == "postgresql":  # date + interval clamps to the end of the month
+        return f"CAST(({sql}) + INTERVAL '{months} months' AS date)"
+    if vendor == "sqlite":
+        # date(d, '+N months') overflows into the next month (29 February → 1 March); the last day
+        # of the target month clamps it. ISO date strings compare as dates.
+        month_end = f"date({sql}, 'start of month', '+{months + 1} months', '-1 day')"
+        return f"MIN(date({sql}, '+{months} months'), {month_end})"
+    raise NotSupportedError(f"signals: no month arithmetic for {vendor}")
 
 
-def _per_household(placements, date_expression, count=None):
-    """Group placements per household, in the row shape every kind's query returns: (hh_id, date, n).
-
-    `n` is the number of residents concerned, or `count` for household-level signals."""
-    n = Count("resident", distinct=True) if count is None else Value(count, output_field=IntegerField())
-    return placements.values(hh_id=F("resident__household")).annotate(n=n, date=date_expression).order_by()
-
-
-def _care_gap(households, today):
-    gap = Q(resident__gp_practice="") | ~Q(resident__health_insurance=Resident.Insurance.INSURED)
-    return _per_household(_placements(households, today).filter(gap), Min("start_date"))
-
-
-def _ending_soon(households, today):
-    later = Placement.objects.filter(resident=OuterRef("resident"), start_date__gt=OuterRef("start_date"))
-    placements = (
-        _placements(households, today)
-        .annotate(ends=Coalesce("end_date", "planned_end"))
-        .filter(ends__lte=today + dt.timedelta(days=ENDING_SOON_DAYS))
-        .exclude(Exists(later))
-    )
-    return _per_household(placements, Min("ends"))
-
-
-def _beyond_maximum(households, today):
-    # "limit" is start + 12 months as add_months() computes it, so "end > limit" is exactly
-    # Placement.exceeds_maximum() and "limit < today" still running beyond 12 months.
-    placements = (
-        _placements(households, today)
-        .annotate(
-            ends=Coalesce("end_date", "planned_end"),
-            limit=_AddMonths("start_date", Placement.MAX_TEMPORARY_MONTHS),
-        )
-        .filter(Q(ends__gt=F("limit")) | Q(limit__lt=today))
-        # A recorded extension reason is the answer to this signal: the stay is known and explained.
-        .filter(extension_reason="")
-    )
-    return _per_household(placements, Min("limit"))
-
-
-def _reunification(households, today):
-    occupied = (
-        Placement.objects.active_on(today)
-        .filter(property=OuterRef("property"))
-        .values("property")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    placements = (
-        Placement.objects.filter(
-            resident__household__in=households.values("pk"),
-            resident__household__reunification_expected_members__gt=0,
-            resident__household__reunification_arrived_on__isnull=True,
-        )
-        .active_on(today)
-        .annotate(occupied=Subquery(occupied, output_field=IntegerField()))
-        .filter(
-            resident__household__reunification_expected_members__gt=F("property__capacity") - F("occupied")
-        )
-    )
-    return _per_household(
-        placements,
-        Min(
-            Coalesce(
-                "resident__household__reunification_expected_on",
-                "resident__household__reunification_applied_on",
-            )
-        ),
-    )
-
-
-def _no_buddy(households, today):
-    # Grouping the active placements per household gives "has an active placement" and the earliest
-    # start in one pass; the same households as figures.households_without_buddy_queryset()
-    # (tested), without a correlated subquery per household for the date.
-    matched = BuddyMatch.objects.active_on(today).filter(household=OuterRef("resident__household"))
-    placements = (
+def _active_placements(households, today):
+    """Every placement active on `today` of the households in scope, with what the kinds read: the
+    one pass over the placements that every kind shares (the CTE `active_placement`)."""
+    return (
         Placement.objects.filter(resident__household__in=households.values("pk"))
         .active_on(today)
-        .exclude(Exists(matched))
+        .values(
+            "id",
+            "resident",
+            "property",
+            "kind",
+            "start_date",
+            "end_date",
+            "planned_end",
+            "extension_reason",
+            hh_id=F("resident__household"),
+            gp=F("resident__gp_practice"),
+            insurance=F("resident__health_insurance"),
+            expected=F("resident__household__reunification_expected_members"),
+            arrived=F("resident__household__reunification_arrived_on"),
+            expected_on=F("resident__household__reunification_expected_on"),
+            applied_on=F("resident__household__reunification_applied_on"),
+        )
+        .order_by()
     )
-    return _per_household(placements, Min("start_date"), count=1)
 
 
+class _Sql:
+    """Table and column names of the models the kinds read, quoted for `connection`."""
+
+    def __init__(self, connection):
+        self.vendor = connection.vendor
+        self.quote = connection.ops.quote_name
+        self.adapt = connection.ops.adapt_datefield_value
+
+    def table(self, model):
+        return self.quote(model._meta.db_table)
+
+    def column(self, model, name):
+        return self.quote(model._meta.get_field(name).column)
+
+
+_TEMPORARY = "a.kind IN ({})".format(", ".join(f"'{kind}'" for kind in Placement.TEMPORARY_KINDS))
+
+
+def _care_gap(sql, today):
+    insured = Resident.Insurance.INSURED
+    return (
+        "SELECT a.hh_id AS hh_id, MIN(a.start_date) AS date, COUNT(DISTINCT a.resident) AS n "  # noqa: S608 - names from model meta and our constants; values are parameters
+        f"FROM active_placement a WHERE {_TEMPORARY} AND (a.gp = '' OR a.insurance <> '{insured}') "
+        "GROUP BY a.hh_id",
+        [],
+    )
+
+
+def _ending_soon(sql, today):
+    placement, resident, start = (
+        sql.table(Placement),
+        sql.column(Placement, "resident"),
+        sql.column(Placement, "start_date"),
+    )
+    return (
+        "SELECT a.hh_id AS hh_id, MIN(COALESCE(a.end_date, a.planned_end)) AS date, "  # noqa: S608 - names from model meta and our constants; values are parameters
+        "COUNT(DISTINCT a.resident) AS n FROM active_placement a "
+        f"WHERE {_TEMPORARY} AND COALESCE(a.end_date, a.planned_end) <= %s "
+        f"AND NOT EXISTS (SELECT 1 FROM {placement} later WHERE later.{resident} = a.resident "
+        f"AND later.{start} > a.start_date) GROUP BY a.hh_id",
+        [sql.adapt(today + dt.timedelta(days=ENDING_SOON_DAYS))],
+    )
+
+
+def _beyond_maximum(sql, today):
+    # "limit" is start + 12 months as add_months() computes it, so "end > limit" is exactly
+    # Placement.exceeds_maximum() and "limit < today" still running beyond 12 months. A recorded
+    # extension reason is the answer to this signal: the stay is known and explained.
+    limit = _add_months_sql("a.start_date", Placement.MAX_TEMPORARY_MONTHS, sql.vendor)
+    return (
+        f"SELECT a.hh_id AS hh_id, MIN({limit}) AS date, COUNT(DISTINCT a.resident) AS n "  # noqa: S608 - names from model meta and our constants; values are parameters
+        f"FROM active_placement a WHERE {_TEMPORARY} AND a.extension_reason = '' "
+        f"AND (COALESCE(a.end_date, a.planned_end) > {limit} OR {limit} < %s) GROUP BY a.hh_id",
+        [sql.adapt(today)],
+    )
+
+
+def _reunification(sql, today):
+    # Pending members more than the property's free places today (every placement there counts,
+    # also of households outside the scope).
+    placement, prop = sql.table(Placement), sql.table(Property)
+    at, start, end = (sql.column(Placement, name) for name in ("property", "start_date", "end_date"))
+    return (
+        "SELECT a.hh_id AS hh_id, MIN(COALESCE(a.expected_on, a.applied_on)) AS date, "  # noqa: S608 - names from model meta and our constants; values are parameters
+        "COUNT(DISTINCT a.resident) AS n FROM active_placement a "
+        f"JOIN {prop} p ON p.{sql.quote(Property._meta.pk.column)} = a.property "
+        "WHERE a.expected > 0 AND a.arrived IS NULL "
+        f"AND a.expected > p.{sql.column(Property, 'capacity')} - (SELECT COUNT(*) FROM {placement} o "
+        f"WHERE o.{at} = a.property AND o.{start} <= %s AND (o.{end} IS NULL OR o.{end} > %s)) "
+        "GROUP BY a.hh_id",
+        [sql.adapt(today), sql.adapt(today)],
+    )
+
+
+def _no_buddy(sql, today):
+    # Grouping the active placements per household gives "has an active placement" and the earliest
+    # start in one pass; the same households as figures.households_without_buddy_queryset() (tested).
+    match = sql.table(BuddyMatch)
+    household, start, end = (sql.column(BuddyMatch, name) for name in ("household", "start_date", "end_date"))
+    return (
+        "SELECT a.hh_id AS hh_id, MIN(a.start_date) AS date, 1 AS n FROM active_placement a "  # noqa: S608 - names from model meta and our constants; values are parameters
+        f"WHERE NOT EXISTS (SELECT 1 FROM {match} b WHERE b.{household} = a.hh_id AND b.{start} <= %s "
+        f"AND (b.{end} IS NULL OR b.{end} > %s)) GROUP BY a.hh_id",
+        [sql.adapt(today), sql.adapt(today)],
+    )
+
+
+# Each kind: (sql names, today) → (SELECT hh_id, date, n FROM active_placement …, params). The rule of
+# each kind lives here only; docs/signals.md says it in words.
 _QUERIES = {
     CARE_GAP: _care_gap,
     ENDING_SOON: _ending_soon,
@@ -259,14 +284,20 @@ class SignalQuery:
         quote = connection.ops.quote_name
         state_meta = SignalState._meta
         state_table = quote(state_meta.db_table)
-        today = connection.ops.adapt_datefield_value(self.today)
-        parts, params = [], []
+        names = _Sql(connection)
+        today = names.adapt(self.today)
+        try:
+            active_sql, params = (
+                _active_placements(self._households, self.today)
+                .query.get_compiler(connection=connection)
+                .as_sql()
+            )
+        except EmptyResultSet:  # e.g. pk__in=[]: no households, no signals
+            return None
+        params = list(params)
+        parts = []
         for kind in self.kinds:
-            queryset = _QUERIES[kind](self._households, self.today)
-            try:
-                sql, part_params = queryset.query.get_compiler(connection=connection).as_sql()
-            except EmptyResultSet:  # e.g. pk__in=[]: this kind has no rows
-                continue
+            sql, part_params = _QUERIES[kind](names, self.today)
             order = KINDS.index(kind)  # an int of ours: safe to inline
             parts.append(
                 f"SELECT {order} AS kind_order, part.hh_id AS hh_id, part.date AS date, part.n AS n, "  # noqa: S608
@@ -282,7 +313,8 @@ class SignalQuery:
             return None
         wanted = ", ".join(f"'{state}'" for state in self.states) or "NULL"
         return (
-            f"WITH all_signal AS ({' UNION ALL '.join(parts)}), "  # noqa: S608
+            f"WITH active_placement AS ({active_sql}), "  # noqa: S608
+            f"all_signal AS ({' UNION ALL '.join(parts)}), "
             f"open_signal AS (SELECT * FROM all_signal WHERE state IN ({wanted})) ",
             params,
         )
@@ -467,17 +499,5 @@ def signal_of(household, kind, *, today=None):
         return None
     today = today or timezone.localdate()
     households = Household.objects.filter(pk=household.pk).active()
-    rows = list(_QUERIES[kind](households, today)[:1])  # one group: the household
-    if not rows:
-        return None
-    (row,) = rows
-    return Signal(
-        kind=kind,
-        household_id=household.pk,
-        household_reference=household.reference,
-        municipality_id=household.municipality_id,
-        municipality_code="",
-        municipality_name="",
-        date=_as_date(row["date"]),
-        count=row["n"],
-    )
+    found = SignalQuery(households, [kind], today, states=STATES)[:1]
+    return found[0] if found else None
