@@ -89,12 +89,16 @@ def is_v_number_clash(error):
 
 def saved_or_clash(form, user, save, *, field="v_number", exclude_pk=None):
     """Run `save()` in a savepoint; when it fails on the V-number's unique constraint, put the
-    message of `check_v_number_free` on `form` and return None (nothing saved), else its result."""
+    message of `check_v_number_free` on `form` and return None (nothing saved), else its result. A
+    refusal of `save()` itself (a ValidationError, e.g. a stale edit form) goes on the form too."""
     from django.db import IntegrityError, transaction
 
     try:
         with transaction.atomic():
             return save()
+    except ValidationError as refusal:
+        form.add_error(None, refusal)
+        return None
     except IntegrityError as error:
         if not is_v_number_clash(error):
             raise

@@ -9,6 +9,8 @@ property or care record at the same time silently undid the first one's change.
 
 from django import forms
 from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -65,6 +67,23 @@ class UnchangedSinceLoadedMixin:
             raise forms.ValidationError(self._changed_message(changed), code="stale")
         self.loaded_values = {name: loaded[name] for name in self._stored if name in loaded}
         return cleaned
+
+    def save_checked(self, save=None):
+        """Run `save` (default: this form's save) in one transaction, after locking the record's
+        row and checking again that nobody saved it since the form was opened. `clean()` checks
+        before the lock; two saves at the same moment both pass that, and the second would undo
+        the first. Raises ValidationError (code "stale", the changed fields named, nothing saved)."""
+        save = save or self.save
+        with transaction.atomic():
+            if self.instance.pk is not None and self.loaded_values is not None:
+                current = type(self.instance)._base_manager.select_for_update().get(pk=self.instance.pk)
+                now = _stored_values(current, list(self.loaded_values))
+                changed = [name for name, value in self.loaded_values.items() if now.get(name) != value]
+                if changed:
+                    self._stored = {**self._stored, **now}
+                    self._refresh_token()
+                    raise ValidationError(self._changed_message(changed), code="stale")
+            return save()
 
     def _refresh_token(self):
         data = self.data.copy()

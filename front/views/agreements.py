@@ -112,8 +112,10 @@ def agreement_edit(request, pk):
 
 def _save(request, form):
     try:
-        agreement = services.save_agreement(
-            agreement=form.save(commit=False), partners=form.cleaned_data.get("partners", [])
+        agreement = form.save_checked(
+            lambda: services.save_agreement(
+                agreement=form.save(commit=False), partners=form.cleaned_data.get("partners", [])
+            )
         )
     except ValidationError as error:
         add_refusal(form, error)
@@ -169,8 +171,10 @@ def activity_edit(request, pk):
     form = ActivityForm(posted(request), instance=activity, agreement=agreement, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_activity(
-                activity=form.save(commit=False), organisations=form.cleaned_data["organisations"]
+            form.save_checked(
+                lambda: services.save_activity(
+                    activity=form.save(commit=False), organisations=form.cleaned_data["organisations"]
+                )
             )
         except ValidationError as error:
             add_refusal(form, error)

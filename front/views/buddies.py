@@ -79,7 +79,7 @@ def buddy_detail(request, pk):
 
 def _save_buddy(request, form):
     try:
-        buddy = services.save_buddy(buddy=form.save(commit=False))
+        buddy = form.save_checked(lambda: services.save_buddy(buddy=form.save(commit=False)))
     except ValidationError as error:
         add_refusal(form, error)
         return None
@@ -178,7 +178,7 @@ def match_edit(request, pk):
     form = MatchEditForm(posted(request), instance=match)
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_match(match=form.instance)
+            form.save_checked(lambda: services.change_match(match=form.instance))
         except ValidationError as error:
             add_refusal(form, error)
         else:

@@ -1,5 +1,6 @@
 """Shared helpers for the daily-work pages: filtered and paginated lists."""
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 
 PAGE_SIZE = 25
@@ -34,3 +35,14 @@ def safe_next(request, default):
 def error_messages(error):
     """The Dutch messages of a ValidationError (a list, a dict of fields or one message)."""
     return error.messages if hasattr(error, "messages") else [str(error)]
+
+
+def saved_unless_changed(form):
+    """Save an edit form under its lost-update check; False (the message on the form) when stale."""
+    try:
+        form.save_checked()
+    except ValidationError as error:
+        for message in error_messages(error):
+            form.add_error(None, message)
+        return False
+    return True

@@ -12,7 +12,7 @@ from accesslog.log import log_access
 from accounts.access import get_visible_or_404, personal_data_view
 from accounts.audit import history_of
 from front.forms.residents import AddResidentForm, HouseholdForm, PlacementEditForm, ResidentForm
-from front.views.common import error_messages, safe_next
+from front.views.common import error_messages, safe_next, saved_unless_changed
 from residents import services
 from residents.models import Household, Placement, Resident
 from residents.vnumbers import saved_or_clash
@@ -24,8 +24,7 @@ def household_edit(request, pk):
         Household.objects.select_related("municipality"), request.user, request, pk=pk
     )
     form = HouseholdForm(request.POST or None, instance=household, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and saved_unless_changed(form):
         messages.success(
             request,
             _("The details of household %(reference)s have been saved.") % {"reference": household.reference},
@@ -89,7 +88,7 @@ def resident_edit(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and saved_or_clash(form, request.user, form.save, exclude_pk=resident.pk)
+        and saved_or_clash(form, request.user, form.save_checked, exclude_pk=resident.pk)
     ):
         messages.success(request, _("The details of %(name)s have been saved.") % {"name": resident})
         return redirect(f"{household.get_absolute_url()}#residents-title")
@@ -133,7 +132,7 @@ def placement_edit(request, pk):
     form = PlacementEditForm(request.POST or None, instance=placement)
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_placement(placement=form.save(commit=False))
+            form.save_checked(lambda: services.change_placement(placement=form.save(commit=False)))
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, errors in error.error_dict.items():

@@ -20,7 +20,7 @@ from front.forms.residents import (
     ResidentForm,
     resident_formset_class,
 )
-from front.views.common import filtered_page
+from front.views.common import filtered_page, saved_unless_changed
 from residents.access import subjects_for_households
 from residents.models import Household, Placement
 from residents.names import household_names
@@ -168,8 +168,7 @@ def household_detail(request, pk):
             household.residents.all(), pk=resident_id if resident_id.isdigit() else 0
         )
         form = CareForm(request.POST, instance=resident, prefix=f"care-{resident.pk}")
-        if form.is_valid():
-            form.save()
+        if form.is_valid() and saved_unless_changed(form):
             messages.success(
                 request,
                 _("The care details of %(reference)s have been saved.") % {"reference": resident.reference},

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -80,3 +81,31 @@ def test_a_resident_corrected_by_someone_else_meanwhile_is_not_overwritten(staff
     assert "Iemand anders heeft dit intussen gewijzigd" in refused.content.decode()
     resident.refresh_from_db()
     assert (resident.given_name, resident.family_name) == ("Yara", "Khalil-Haddad")
+
+
+def test_a_save_landing_between_the_check_and_the_save_is_not_undone(staff_groningen):
+    """Two saves at the same moment both pass the form's check (clean, before any lock); the
+    second save checks again under the row lock (save_checked) and is refused."""
+    from django.utils import translation
+
+    from front.forms.residents import HouseholdForm
+    from residents.models import Household
+    from tests.factories import HouseholdFactory
+
+    household = HouseholdFactory(reunification_expected_members=0)
+    opened = HouseholdForm(instance=household, user=staff_groningen)
+    data = {
+        "municipality": household.municipality_id,
+        "category": household.category,
+        "members": household.members,
+        "reunification_expected_members": "2",
+        "loaded_state": opened["loaded_state"].value(),
+    }
+    form = HouseholdForm(data, instance=Household.objects.get(pk=household.pk), user=staff_groningen)
+    assert form.is_valid(), form.errors
+    Household.objects.filter(pk=household.pk).update(reunification_expected_members=3)  # the other save
+    with translation.override("nl"), pytest.raises(ValidationError) as refused:
+        form.save_checked()
+    assert "Iemand anders heeft dit intussen gewijzigd" in str(refused.value)
+    household.refresh_from_db()
+    assert household.reunification_expected_members == 3, "the other user's change stands"
