@@ -121,9 +121,6 @@ class Need:
     def persons_after(self):
         return self.persons + self.expected_members
 
-    def waiting_days(self, today):
-        return (today - self.linked_on).days if self.linked_on else None
-
 
 @dataclass(frozen=True)
 class Assessment:
@@ -327,16 +324,12 @@ def assess(place, need, today):
     return Assessment(place, need, move_in, free, held, tuple(good), tuple(bad))
 
 
-def _far_future():
-    return dt.date.max
-
-
 def rank_households(place, needs, today):
     """The households for one place: fitting first; held for them, then longest waiting."""
     assessed = [assess(place, need, today) for need in needs]
     return sorted(
         assessed,
-        key=lambda a: (not a.fits, -a.held, a.need.linked_on or _far_future(), a.need.reference),
+        key=lambda a: (not a.fits, -a.held, a.need.linked_on or dt.date.max, a.need.reference),
     )
 
 
@@ -443,6 +436,14 @@ def candidate_properties(household):
     return Property.objects.open().filter(
         Q(municipality_id=household.municipality_id) | Q(municipality__in=neighbours)
     )
+
+
+def assess_pair(prop, household, day):
+    """One property and one household under the rules, for a move-in on `day` at the earliest
+    (6 queries): the proposal form and `proposals.propose` ask the same question."""
+    [place] = places_for(Property.objects.filter(pk=prop.pk), day)
+    [need] = needs_for(Household.objects.filter(pk=household.pk), day)
+    return assess(place, need, day)
 
 
 def rank_for_property(prop, today, *, households=None):

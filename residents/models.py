@@ -177,6 +177,10 @@ class Household(models.Model):
             self.linked_on = timezone.localdate()
         super().save(*args, **kwargs)
 
+    def waiting_days(self, today):
+        """Days since the linking date (the waiting time of a household not yet placed)."""
+        return (today - self.linked_on).days if self.linked_on else None
+
     @property
     def reunification_pending(self):
         return self.reunification_expected_members > 0 and self.reunification_arrived_on is None

@@ -21,16 +21,12 @@ from residents.models import Hold, Proposal
 PROPOSAL_ANSWER_DAYS = 14  # default time a municipality has to answer; the places are held meanwhile
 
 
-def _lock(property):
-    return services._lock_property(property)
-
-
 @transaction.atomic
 def hold_places(*, household, property, places, end_date, reason, user=None, start_date=None):
     """Hold `places` in `property` for `household` from `start_date` (default today) until, not
     including, `end_date`. The places must be free for the whole time (placements and other holds);
     ValidationError with a Dutch message otherwise, nothing saved."""
-    locked = _lock(property)
+    locked = services.lock_property(property)
     start_date = start_date or timezone.localdate()
     hold = Hold(
         property=locked,
@@ -82,7 +78,7 @@ def propose(*, household, property, kind, start_date, user, respond_by=None, not
     matching rules say it does not fit — with every why-not reason —, when the household was
     declined for this property before, or when it has an open proposal already. Holds the
     household's persons in the property until `respond_by` (default: two weeks)."""
-    locked = _lock(property)
+    locked = services.lock_property(property)
     today = timezone.localdate()
     respond_by = respond_by or today + dt.timedelta(days=PROPOSAL_ANSWER_DAYS)
     if respond_by < today:
@@ -92,15 +88,13 @@ def propose(*, household, property, kind, start_date, user, respond_by=None, not
     _withdraw_expired(household, today)
     if Proposal.objects.filter(household=household, status=Proposal.Status.OPEN).exists():
         raise _already_open()
-    [place] = matching.places_for(type(locked).objects.filter(pk=locked.pk), today)
-    [need] = matching.needs_for(type(household).objects.filter(pk=household.pk), today)
-    assessment = matching.assess(place, need, max(start_date, place.move_in_day(today)))
+    assessment = matching.assess_pair(locked, household, start_date)
     if not assessment.fits:
         raise ValidationError(list(assessment.why_not))
     hold = hold_places(
         household=household,
         property=locked,
-        places=need.persons,
+        places=assessment.need.persons,
         start_date=today,
         end_date=respond_by + dt.timedelta(days=1),
         reason=Hold.Reason.PROPOSAL,
@@ -163,7 +157,7 @@ def accept_proposal(*, proposal, user, note=""):
     """Accept: place the household in the property from the proposed day, in this transaction.
     The property's row lock (taken first) makes two acceptances into the last places run one after
     the other: the second gets the capacity rule's message and its proposal stays open."""
-    services._lock_property(proposal.property)
+    services.lock_property(proposal.property)
     proposal = _open(proposal)
     placed = services.place_household(
         household=proposal.household,

@@ -79,7 +79,9 @@ def changed_since_loaded(stored, loaded):
     return changed
 
 
-def _lock_property(property):
+def lock_property(property):
+    """The property's row, locked for this transaction: the one lock every capacity and occupancy
+    change takes first."""
     return Property.objects.select_for_update().get(pk=property.pk)
 
 
@@ -95,7 +97,7 @@ def save_property(*, property, loaded=None):
     "stale"): the form's own check runs before the lock, so two saves sent at the same moment would
     both pass it and the second would silently undo the first."""
     if property.pk is not None:
-        stored = _lock_property(property)
+        stored = lock_property(property)
         if loaded and changed_since_loaded(stored, loaded):
             raise ValidationError(
                 _("Someone else saved this property in the meantime. Nothing was saved; check the values."),
@@ -217,7 +219,7 @@ def place_household(
     with a Dutch message and changes nothing when the property is full or a resident is already
     placed in that period.
     """
-    locked = _lock_property(property)
+    locked = lock_property(property)
     residents = list(residents if residents is not None else household.residents.all())
     if not residents:
         raise ValidationError(_("This household has no residents to place."))
@@ -374,7 +376,7 @@ def change_placement(*, placement):
     A new property, start or end takes that property's row lock and the capacity rule, leaving the
     placement itself out of the count."""
     stored = Placement.objects.select_for_update().get(pk=placement.pk)
-    locked = _lock_property(placement.property)
+    locked = lock_property(placement.property)
     moved = (placement.property_id, placement.start_date) != (stored.property_id, stored.start_date)
     longer = stored.end_date is not None and (
         placement.end_date is None or placement.end_date > stored.end_date

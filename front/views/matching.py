@@ -54,7 +54,7 @@ def waiting_list(request):
     filterset = WaitingFilter(request.GET or None, queryset=waiting, request=request)
     page = filtered_page(request, filterset)
     for household in page:
-        household.waiting_days = (today - household.linked_on).days if household.linked_on else None
+        household.days_waiting = household.waiting_days(today)
     log_access(request, "list", subjects_for_households([h.pk for h in page]), purpose="waiting_list")
     return render(request, "matching/waiting.html", {"filter": filterset, "page_obj": page, "today": today})
 
@@ -107,9 +107,7 @@ def proposal_create(request, property_pk, household_pk):
     today = timezone.localdate()
     prop = _property(request, property_pk)
     household = _household(request, household_pk)
-    [place] = matching.places_for(Property.objects.filter(pk=prop.pk), today)
-    [need] = matching.needs_for(Household.objects.filter(pk=household.pk), today)
-    assessment = matching.assess(place, need, today)
+    assessment = matching.assess_pair(prop, household, today)
     form = ProposalForm(posted(request), move_in=assessment.move_in)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
