@@ -15,9 +15,7 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import NotSupportedError, connections
 from django.db.models import (
-    DateField,
     F,
-    Func,
 )
 from django.urls import reverse
 from django.utils import timezone
@@ -82,31 +80,9 @@ def _households(who, municipality_ids):
     return households.active()
 
 
-class _AddMonths(Func):
-    """A date plus whole months in SQL, clamped to the month's end exactly as ``add_months()``
-    (31 January + 1 month = 28/29 February; 29 February + 12 months = 28 February)."""
-
-    output_field = DateField()
-
-    def __init__(self, expression, months):
-        super().__init__(expression)
-        self.months = int(months)  # inlined in the SQL: an int of ours, never user input
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return _add_months_sql(sql, self.months, "postgresql"), params
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return _add_months_sql(sql, self.months, "sqlite"), (*params, *params)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        raise NotSupportedError(f"signals: no month arithmetic for {connection.vendor}")
-
-
 def _add_months_sql(sql, months, vendor):
     """`sql` (a date) plus whole months, as ``add_months()`` computes it; the one place of this
-    arithmetic in SQL (`_AddMonths` renders it too)."""
+    arithmetic in SQL."""
     months = int(months)  # inlined in the SQL: an int of ours, never user input
     if vendor == "postgresql":  # date + interval clamps to the end of the month
         return f"CAST(({sql}) + INTERVAL '{months} months' AS date)"

@@ -9,7 +9,19 @@ and stream.
 
 import datetime as dt
 
-from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from buddies.models import BuddyMatch
@@ -23,10 +35,26 @@ from figures.signals import (
     NO_BUDDY,
     REUNIFICATION,
     Signal,
-    _AddMonths,
+    _add_months_sql,
 )
 from housing.scope import ALL
 from residents.models import Household, Placement, Resident
+
+
+class _AddMonths(Func):
+    """`figures.signals._add_months_sql` as an ORM expression, for the ORM rules below."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, months):
+        super().__init__(expression)
+        self.months = int(months)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        repeated = (*params, *params) if connection.vendor == "sqlite" else params
+        return _add_months_sql(sql, self.months, connection.vendor), repeated
+
 
 # The rule of each kind as the ORM said it before the signals became one SQL query over one pass of
 # the placements (figures.signals._QUERIES): kept here as the independent statement the SQL must
