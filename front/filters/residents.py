@@ -16,6 +16,22 @@ from residents.models import Household, Placement
 from residents.search import normalise
 
 
+def linked_municipality_filter():
+    """The household's linked municipality, among those in the user's scope."""
+    return django_filters.ModelChoiceFilter(
+        queryset=visible_municipalities,
+        label=_("Linked municipality"),
+        empty_label=_("All"),
+        widget=FastSelect,
+    )
+
+
+def category_filter():
+    return django_filters.ChoiceFilter(
+        choices=Household.Category.choices, label=_("Category"), empty_label=_("All")
+    )
+
+
 class HouseholdFilter(django_filters.FilterSet):
     """Expects a queryset annotated with `persons`, `placed_now` and `care_gaps` (see the view)."""
 
@@ -23,15 +39,8 @@ class HouseholdFilter(django_filters.FilterSet):
     PLACED, NOT_PLACED = "yes", "no"
 
     reference = django_filters.CharFilter(lookup_expr="icontains", label=_("Reference"))
-    municipality = django_filters.ModelChoiceFilter(
-        queryset=visible_municipalities,
-        label=_("Linked municipality"),
-        empty_label=_("All"),
-        widget=FastSelect,
-    )
-    category = django_filters.ChoiceFilter(
-        choices=Household.Category.choices, label=_("Category"), empty_label=_("All")
-    )
+    municipality = linked_municipality_filter()
+    category = category_filter()
     care = django_filters.ChoiceFilter(
         choices=[(CARE_GAP, _("GP or insurance missing")), (CARE_COMPLETE, _("GP and insurance recorded"))],
         method="filter_care",
@@ -162,15 +171,9 @@ class WaitingFilter(django_filters.FilterSet):
     """Waiting households (residents.matching.waiting_households), longest waiting first unless
     sorted otherwise. Expects `persons` annotated."""
 
-    municipality = django_filters.ModelChoiceFilter(
-        queryset=visible_municipalities,
-        label=_("Linked municipality"),
-        empty_label=_("All"),
-        widget=FastSelect,
-    )
-    category = django_filters.ChoiceFilter(
-        choices=Household.Category.choices, label=_("Category"), empty_label=_("All")
-    )
+    municipality = linked_municipality_filter()
+    category = category_filter()
+
     ordering = django_filters.OrderingFilter(
         fields=[
             ("linked_on", "linked"),
