@@ -89,6 +89,8 @@ def propose(*, household, property, kind, start_date, user, respond_by=None, not
     if Proposal.objects.filter(household=household, status=Proposal.Status.OPEN).exists():
         raise _already_open()
     assessment = matching.assess_pair(locked, household, start_date)
+    if not assessment.need.persons:  # nothing to hold or place (the hold needs at least one place)
+        raise ValidationError(_("This household has no residents to place."))
     if not assessment.fits:
         raise ValidationError(list(assessment.why_not))
     hold = hold_places(

@@ -218,3 +218,10 @@ def test_held_places_never_count_in_the_section_6_figures():
     ]
     assert sum(s.free for s in after[0].by_status) == 5
     assert after[1] == before[1]
+
+
+def test_a_household_without_residents_cannot_be_proposed():
+    with pytest.raises(ValidationError) as refused:
+        propose(household(0), PropertyFactory())
+    assert refused.value.messages == ["Dit huishouden heeft geen bewoners om te plaatsen."]
+    assert not Proposal.objects.exists() and not Hold.objects.exists()
