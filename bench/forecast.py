@@ -34,7 +34,9 @@ def _timed(call):
     return result, (time.perf_counter() - started) * 1000, timer.seconds * 1000, timer.queries
 
 
-def _measure(call, repeat):
+def measure_call(call, repeat):
+    """(result, medians of `repeat` timed calls after a warm-up): total and SQL ms, queries. The
+    in-process measurement of the forecast and matching sections."""
     _timed(call)  # warm-up: connection, plans, caches
     samples = [_timed(call) for _index in range(repeat)]
     result = samples[-1][0]
@@ -53,11 +55,11 @@ def measure(setup, *, repeat=5, say=print):
     from housing.models import Municipality
 
     out = {}
-    every, out["all municipalities"] = _measure(lambda: forecast(), repeat)
+    every, out["all municipalities"] = measure_call(lambda: forecast(), repeat)
     out["all municipalities"]["municipalities"] = len(every.municipalities)
     code = setup["municipality"]["cbs_code"]
     pk = Municipality.objects.values_list("pk", flat=True).get(cbs_code=code)
-    _one, out["one municipality"] = _measure(lambda: forecast([pk]), repeat)
+    _one, out["one municipality"] = measure_call(lambda: forecast([pk]), repeat)
     out["one municipality"]["path"] = code
     for name, entry in out.items():
         say(

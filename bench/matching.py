@@ -10,7 +10,7 @@ municipality must run the same number of queries.
 
 from django.db.models import Count, Q
 
-from bench.forecast import _measure
+from bench.forecast import measure_call
 
 TARGET_MS = 200
 
@@ -59,16 +59,16 @@ def measure(setup, *, repeat=5, say=print):
     today = timezone.localdate()
     out = {}
     prop, waiting, small_prop = _busiest_property()
-    (_place, ranked), out["property"] = _measure(lambda: matching.rank_for_property(prop, today), repeat)
-    _small, small = _measure(lambda: matching.rank_for_property(small_prop, today), 1)
+    (_place, ranked), out["property"] = measure_call(lambda: matching.rank_for_property(prop, today), repeat)
+    _small, small = measure_call(lambda: matching.rank_for_property(small_prop, today), 1)
     out["property"].update(
         {"path": prop.name, "candidates": len(ranked), "waiting": waiting, "queries_small": small["queries"]}
     )
     household, small_household = _widest_household()
-    (_need, places), out["household"] = _measure(
+    (_need, places), out["household"] = measure_call(
         lambda: matching.rank_for_household(household, today), repeat
     )
-    _small, small = _measure(lambda: matching.rank_for_household(small_household, today), 1)
+    _small, small = measure_call(lambda: matching.rank_for_household(small_household, today), 1)
     out["household"].update(
         {"path": household.reference, "candidates": len(places), "queries_small": small["queries"]}
     )
