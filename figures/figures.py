@@ -20,11 +20,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from buddies.models import BuddyMatch
-from figures import wording
+from figures import summary, wording
+from figures.models import ResidentFigure, TemporaryFigure
 from housing.models import IntentAgreement, Municipality, Property, Quota
 from housing.periods import Period, active_on
 from housing.scope import ALL
-from residents.models import Household, Placement, Resident, add_months
+from residents.models import Household, Placement, add_months
 
 __all__ = [
     "ALL",
@@ -265,77 +266,76 @@ def _restrict(queryset, path, municipality_ids):
     return queryset.filter(**{f"{path}__in": municipality_ids})
 
 
-def _first_counting_start():
-    """Subquery: the start date of a resident's first counting placement (kind in the setting)."""
-    return Subquery(
-        Placement.objects.filter(resident=OuterRef("pk"), kind__in=settings.QUOTA_COUNTING_KINDS)
-        .order_by("start_date")
-        .values("start_date")[:1]
-    )
-
-
-def _temporary_on(day):
-    return Exists(
-        Placement.objects.filter(resident=OuterRef("pk"), kind__in=Placement.TEMPORARY_KINDS).active_on(day)
-    )
-
-
 def _resident_counts(periods, municipality_ids, today):
     """One grouped query: {(municipality_id, period): (realised, temporary, temporary_counted,
     realised_temporary)}.
 
-    Hand-written SQL because the figures need two levels of aggregation: per resident (the first
-    counting start, temporary on each reference date) and then per municipality. The ORM can only
-    say that with correlated subqueries that PostgreSQL runs again inside every FILTER clause —
-    about ten index probes per resident, 30 s for 100,000 residents (`make bench`). The
-    derived table below computes each resident's values once, in one pass over the placements.
-    Portable SQL (CASE, MIN, MAX, SUM), so SQLite runs the same statement.
+    Counted from the per-resident summary (figures/summary.py), which the database keeps up to
+    date as placements change: each resident's first start per placement kind, and one row per
+    temporary placement. Realised: residents whose first counting start (the earliest of the
+    counting kinds' first starts) falls in the period up to the reference date. Temporary: residents
+    with a temporary placement covering the reference date; of those, counted ones had their first
+    counting start by then, and realised-temporary ones in the period. Portable SQL, so SQLite runs
+    the same statement; tests/figures/test_summary.py compares it with a computation straight from
+    the placements after random changes.
     """
     if municipality_ids is not ALL and not hasattr(municipality_ids, "query"):
         municipality_ids = list(municipality_ids)
         if not municipality_ids:
             return {}
-
-    def in_list(column, values, params):
-        if not values:
-            return "1 = 0"
-        params.extend(values)
-        return f"{column} IN ({', '.join(['%s'] * len(values))})"
-
-    outer, outer_params, inner, inner_params = [], [], [], []
-    counting = in_list("p.kind", [str(k) for k in settings.QUOTA_COUNTING_KINDS], inner_params)
-    inner.append(f"MIN(CASE WHEN {counting} THEN p.start_date END) AS first_start")
-    for index, period in enumerate(periods):
-        ref = period.reference_date(today)
-        temporary = in_list("p.kind", [str(k) for k in Placement.TEMPORARY_KINDS], inner_params)
-        inner.append(
-            f"MAX(CASE WHEN {temporary} AND p.start_date <= %s AND (p.end_date IS NULL OR p.end_date > %s) "
-            f"THEN 1 ELSE 0 END) AS temp_{index}"
-        )
-        inner_params.extend([ref, ref])
-        realised = "first_start >= %s AND first_start <= %s"
-        window = [period.start, min(ref, period.end)]
-        outer.append(f"SUM(CASE WHEN {realised} THEN 1 ELSE 0 END)")
-        outer.append(f"SUM(temp_{index})")
-        outer.append(f"SUM(CASE WHEN temp_{index} = 1 AND first_start <= %s THEN 1 ELSE 0 END)")
-        outer.append(f"SUM(CASE WHEN temp_{index} = 1 AND {realised} THEN 1 ELSE 0 END)")
-        outer_params.extend([*window, ref, *window])
+    if not periods:
+        return {}
+    first = summary.first_counting_sql(settings.QUOTA_COUNTING_KINDS)
     where, where_params = "", []
     if hasattr(municipality_ids, "query"):
         subquery, where_params = municipality_ids.query.sql_with_params()
-        where = f"WHERE h.municipality_id IN ({subquery})"
+        where = f" AND municipality_id IN ({subquery})"
     elif municipality_ids is not ALL:
-        where = "WHERE " + in_list("h.municipality_id", municipality_ids, where_params)
+        where = f" AND municipality_id IN ({', '.join(['%s'] * len(municipality_ids))})"
+        where_params = list(municipality_ids)
+
+    windows = []  # (start, end, reference date) per period
+    for period in periods:
+        ref = period.reference_date(today)
+        windows.append((period.start, min(ref, period.end), ref))
+    realised_columns, realised_params, temporary_columns, temporary_params = [], [], [], []
+    for start, end, ref in windows:
+        covers = "start_date <= %s AND end_until > %s"
+        realised_columns += [
+            f"SUM(CASE WHEN {first} >= %s AND {first} <= %s THEN 1 ELSE 0 END)",
+            "0",
+            "0",
+            "0",
+        ]
+        realised_params += [start, end]
+        temporary_columns += [
+            "0",
+            f"COUNT(DISTINCT CASE WHEN {covers} THEN resident_id END)",
+            f"COUNT(DISTINCT CASE WHEN {covers} AND {first} <= %s THEN resident_id END)",
+            f"COUNT(DISTINCT CASE WHEN {covers} AND {first} >= %s AND {first} <= %s THEN resident_id END)",
+        ]
+        temporary_params += [ref, ref, ref, ref, ref, ref, ref, start, end]
+    names = [f"c{index}" for index in range(len(realised_columns))]
+    aliased = ", ".join(f"{column} AS {name}" for column, name in zip(realised_columns, names, strict=True))
     sql = (
-        f"SELECT municipality_id, {', '.join(outer)} FROM ("  # noqa: S608 - only placeholders interpolated
-        f"SELECT h.municipality_id AS municipality_id, {', '.join(inner)} "
-        f"FROM {Resident._meta.db_table} r "
-        f"JOIN {Household._meta.db_table} h ON h.id = r.household_id "
-        f"LEFT JOIN {Placement._meta.db_table} p ON p.resident_id = r.id "
-        f"{where} GROUP BY r.id, h.municipality_id) per_resident GROUP BY municipality_id"
+        f"SELECT municipality_id, {', '.join(f'SUM({name})' for name in names)} FROM ("  # noqa: S608
+        f"SELECT municipality_id, {aliased} "
+        f"FROM {ResidentFigure._meta.db_table} WHERE latest_first >= %s{where} GROUP BY municipality_id "
+        f"UNION ALL SELECT municipality_id, {', '.join(temporary_columns)} "
+        f"FROM {TemporaryFigure._meta.db_table} WHERE end_until > %s AND start_date <= %s{where} "
+        "GROUP BY municipality_id) parts GROUP BY municipality_id"
     )
+    params = [
+        *realised_params,
+        min(start for start, _end, _ref in windows),
+        *where_params,
+        *temporary_params,
+        min(ref for *_rest, ref in windows),
+        max(ref for *_rest, ref in windows),
+        *where_params,
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*outer_params, *inner_params, *where_params])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     result = {}
     for municipality_id, *values in rows:

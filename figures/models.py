@@ -19,3 +19,58 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return str(self.value)
+
+
+class ResidentFigure(models.Model):
+    """What the §6 figures need of one resident with placements (figures.summary keeps it, by
+    database triggers). Derived data: no foreign-key constraints, never edited by the application."""
+
+    resident = models.OneToOneField(
+        "residents.Resident",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="+",
+    )
+    municipality = models.ForeignKey(
+        "housing.Municipality", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    first_har = models.DateField(null=True)
+    first_transit = models.DateField(null=True)
+    first_permanent = models.DateField(null=True)
+    latest_first = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["latest_first", "municipality"], name="figures_resident_latest")]
+
+    def __str__(self):
+        return f"resident {self.resident_id}"
+
+
+class TemporaryFigure(models.Model):
+    """One temporary placement, with its resident's municipality and first starts (figures.summary)."""
+
+    placement = models.OneToOneField(
+        "residents.Placement",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="+",
+    )
+    resident = models.ForeignKey(
+        "residents.Resident", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        "housing.Municipality", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    start_date = models.DateField()
+    end_until = models.DateField()  # the end date, or 9999-12-31 while the placement is open
+    first_har = models.DateField(null=True)
+    first_transit = models.DateField(null=True)
+    first_permanent = models.DateField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["end_until", "start_date"], name="figures_temporary_open")]
+
+    def __str__(self):
+        return f"placement {self.placement_id}"
