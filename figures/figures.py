@@ -298,6 +298,12 @@ def _resident_counts(periods, municipality_ids, today):
     for period in periods:
         ref = period.reference_date(today)
         windows.append((period.start, min(ref, period.end), ref))
+    # On PostgreSQL the exclusion constraint placement_resident_no_overlap keeps a resident's
+    # placements from sharing a day, so each temporary row covering the reference date is another
+    # person and the rows are summed. SQLite has no such constraint (the services keep the rule
+    # there): one row per resident first, the largest of its rows' values.
+    one_row_per_person = connection.vendor == "postgresql"
+    aggregate = "SUM" if one_row_per_person else "MAX"
     realised_columns, realised_params, temporary_columns, temporary_params = [], [], [], []
     for start, end, ref in windows:
         covers = "start_date <= %s AND end_until > %s"
@@ -310,20 +316,30 @@ def _resident_counts(periods, municipality_ids, today):
         realised_params += [start, end]
         temporary_columns += [
             "0",
-            f"COUNT(DISTINCT CASE WHEN {covers} THEN resident_id END)",
-            f"COUNT(DISTINCT CASE WHEN {covers} AND {first} <= %s THEN resident_id END)",
-            f"COUNT(DISTINCT CASE WHEN {covers} AND {first} >= %s AND {first} <= %s THEN resident_id END)",
+            f"{aggregate}(CASE WHEN {covers} THEN 1 ELSE 0 END)",
+            f"{aggregate}(CASE WHEN {covers} AND {first} <= %s THEN 1 ELSE 0 END)",
+            f"{aggregate}(CASE WHEN {covers} AND {first} >= %s AND {first} <= %s THEN 1 ELSE 0 END)",
         ]
         temporary_params += [ref, ref, ref, ref, ref, ref, ref, start, end]
     names = [f"c{index}" for index in range(len(realised_columns))]
-    aliased = ", ".join(f"{column} AS {name}" for column, name in zip(realised_columns, names, strict=True))
+    sums = ", ".join(f"SUM({name})" for name in names)
+    realised = ", ".join(f"{column} AS {name}" for column, name in zip(realised_columns, names, strict=True))
+    temporary = ", ".join(
+        f"{column} AS {name}" for column, name in zip(temporary_columns, names, strict=True)
+    )
+    temporary_rows = f"FROM {TemporaryFigure._meta.db_table} WHERE end_until > %s AND start_date <= %s{where}"
+    if one_row_per_person:
+        temporary_part = f"SELECT municipality_id, {temporary} {temporary_rows} "
+    else:
+        temporary_part = (
+            f"SELECT municipality_id, {sums} FROM (SELECT municipality_id, {temporary} {temporary_rows} "  # noqa: S608
+            "GROUP BY municipality_id, resident_id) per_resident "
+        )
     sql = (
-        f"SELECT municipality_id, {', '.join(f'SUM({name})' for name in names)} FROM ("  # noqa: S608
-        f"SELECT municipality_id, {aliased} "
-        f"FROM {ResidentFigure._meta.db_table} WHERE latest_first >= %s{where} GROUP BY municipality_id "
-        f"UNION ALL SELECT municipality_id, {', '.join(temporary_columns)} "
-        f"FROM {TemporaryFigure._meta.db_table} WHERE end_until > %s AND start_date <= %s{where} "
-        "GROUP BY municipality_id) parts GROUP BY municipality_id"
+        f"SELECT municipality_id, {sums} FROM ("  # noqa: S608 - only placeholders interpolated
+        f"SELECT municipality_id, {realised} FROM {ResidentFigure._meta.db_table} "
+        f"WHERE latest_first >= %s{where} GROUP BY municipality_id "
+        f"UNION ALL {temporary_part}GROUP BY municipality_id) parts GROUP BY municipality_id"
     )
     params = [
         *realised_params,

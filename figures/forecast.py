@@ -60,12 +60,13 @@ from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from figures import wording
+from figures import summary, wording
 from figures.figures import municipality_figures
+from figures.models import ResidentFigure
 from housing.models import Property, Quota
 from housing.periods import Period
 from housing.scope import ALL
-from residents.models import Household, Placement, Resident, add_months
+from residents.models import Household, Placement, add_months
 
 __all__ = [
     "FORECAST_MONTHS",
@@ -228,48 +229,31 @@ def _restrict(queryset, path, ids):
 def _first_counting_starts(ids, windows, pace_window, today):
     """One grouped query: {municipality id: (pace count, [planned first counting starts per month])}.
 
-    Hand-written for the same reason as figures.figures._resident_counts: each resident's *first*
-    counting placement is an aggregate per resident, counted per municipality — two levels of
-    aggregation, in one pass over the counting placements. Only residents whose first counting start
-    lies in the pace window or later matter. Portable SQL: SQLite runs the same statement.
+    Read from the per-resident summary (figures/summary.py), like the §6 figures: each resident's
+    first counting start is the earliest of the counting kinds' first starts, and only residents
+    whose latest first start lies in the pace window or later can have it there (the index).
+    Portable SQL: SQLite runs the same statement.
     """
+    if not settings.QUOTA_COUNTING_KINDS:
+        return {}
+    first = summary.first_counting_sql(settings.QUOTA_COUNTING_KINDS)
     params = []
-    kinds = [str(k) for k in settings.QUOTA_COUNTING_KINDS]
-    outer = ["SUM(CASE WHEN first_start >= %s AND first_start <= %s THEN 1 ELSE 0 END)"]
+    columns = [f"SUM(CASE WHEN {first} >= %s AND {first} <= %s THEN 1 ELSE 0 END)"]
     params.extend(pace_window)
     for index, (_month, start, end) in enumerate(windows):
         lower = ">" if index == 0 else ">="  # a placement starting today counts as realised already
-        outer.append(f"SUM(CASE WHEN first_start {lower} %s AND first_start <= %s THEN 1 ELSE 0 END)")
+        columns.append(f"SUM(CASE WHEN {first} {lower} %s AND {first} <= %s THEN 1 ELSE 0 END)")
         params.extend([start, end])
-    if not kinds:
-        return {}
-    where = [f"p.kind IN ({', '.join(['%s'] * len(kinds))})"]
-    params.extend(kinds)
+    where = ["latest_first >= %s"]
+    params.append(pace_window[0])
     if ids is not ALL:
         if not ids:
             return {}
-        where.append(f"h.municipality_id IN ({', '.join(['%s'] * len(ids))})")
+        where.append(f"municipality_id IN ({', '.join(['%s'] * len(ids))})")
         params.extend(ids)
-    # A resident's first counting start lies in the pace window or later exactly when they have a
-    # counting placement from the window's start on and none before it: the anti-join reads both
-    # from the covering index (resident, start_date, kind), half the time of grouping every
-    # resident's placements and keeping the late ones (HAVING), at national scale.
-    where.append("p.start_date >= %s")
-    params.append(pace_window[0])
-    where.append(
-        f"NOT EXISTS (SELECT 1 FROM {Placement._meta.db_table} q WHERE q.resident_id = p.resident_id "  # noqa: S608
-        f"AND q.kind IN ({', '.join(['%s'] * len(kinds))}) AND q.start_date < %s)"
-    )
-    params.extend([*kinds, pace_window[0]])
     sql = (
-        f"SELECT municipality_id, {', '.join(outer)} FROM ("  # noqa: S608 - only placeholders interpolated
-        f"SELECT h.municipality_id AS municipality_id, MIN(p.start_date) AS first_start "
-        f"FROM {Placement._meta.db_table} p "
-        f"JOIN {Resident._meta.db_table} r ON r.id = p.resident_id "
-        f"JOIN {Household._meta.db_table} h ON h.id = r.household_id "
-        f"WHERE {' AND '.join(where)} "
-        f"GROUP BY p.resident_id, h.municipality_id"
-        f") per_resident GROUP BY municipality_id"
+        f"SELECT municipality_id, {', '.join(columns)} FROM {ResidentFigure._meta.db_table} "  # noqa: S608
+        f"WHERE {' AND '.join(where)} GROUP BY municipality_id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -33,7 +33,11 @@ class ResidentFigure(models.Model):
         related_name="+",
     )
     municipality = models.ForeignKey(
-        "housing.Municipality", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "housing.Municipality",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     first_har = models.DateField(null=True)
     first_transit = models.DateField(null=True)
@@ -41,7 +45,14 @@ class ResidentFigure(models.Model):
     latest_first = models.DateField()
 
     class Meta:
-        indexes = [models.Index(fields=["latest_first", "municipality"], name="figures_resident_latest")]
+        # Covering (PostgreSQL): the figures read the rows of a period from the index alone.
+        indexes = [
+            models.Index(
+                fields=["latest_first"],
+                include=["municipality", "first_har", "first_transit", "first_permanent"],
+                name="figures_resident_latest",
+            )
+        ]
 
     def __str__(self):
         return f"resident {self.resident_id}"
@@ -61,7 +72,11 @@ class TemporaryFigure(models.Model):
         "residents.Resident", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     municipality = models.ForeignKey(
-        "housing.Municipality", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "housing.Municipality",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     start_date = models.DateField()
     end_until = models.DateField()  # the end date, or 9999-12-31 while the placement is open
@@ -70,7 +85,20 @@ class TemporaryFigure(models.Model):
     first_permanent = models.DateField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["end_until", "start_date"], name="figures_temporary_open")]
+        indexes = [
+            models.Index(
+                fields=["end_until"],
+                include=[
+                    "start_date",
+                    "municipality",
+                    "resident",
+                    "first_har",
+                    "first_transit",
+                    "first_permanent",
+                ],
+                name="figures_temporary_open",
+            )
+        ]
 
     def __str__(self):
         return f"placement {self.placement_id}"

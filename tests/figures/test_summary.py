@@ -9,8 +9,10 @@ counting-kind settings. Runs on SQLite (row triggers) and PostgreSQL (statement 
 """
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
@@ -234,3 +236,16 @@ def test_first_counting_start_takes_the_earliest_of_the_counting_kinds_only():
     assert summary.first_counting_sql(["har", "transit"], alias="f") == summary.least_sql(
         ["f.first_har", "f.first_transit"]
     )
+
+
+@pytest.mark.django_db
+def test_the_command_checks_and_rebuilds_the_summary():
+    PlacementFactory(kind=Placement.Kind.HAR)
+    call_command("rebuild_figure_summary", "--check", stdout=io.StringIO())
+    TemporaryFigure.objects.all().delete()
+    with pytest.raises(CommandError, match="differs"):
+        call_command("rebuild_figure_summary", "--check", stdout=io.StringIO(), stderr=io.StringIO())
+
+    call_command("rebuild_figure_summary", stdout=io.StringIO(), stderr=io.StringIO())
+
+    assert summary.differences() == {}
