@@ -23,22 +23,11 @@ class DataVersion(models.Model):
 
 class ResidentFigure(models.Model):
     """What the §6 figures need of one resident with placements (figures.summary keeps it, by
-    database triggers). Derived data: no foreign-key constraints, never edited by the application."""
+    database triggers). Derived data: plain ids, no relations (nothing may cascade into the records
+    with history, and the triggers remove these rows before their resident can go)."""
 
-    resident = models.OneToOneField(
-        "residents.Resident",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        primary_key=True,
-        related_name="+",
-    )
-    municipality = models.ForeignKey(
-        "housing.Municipality",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    resident_id = models.BigIntegerField(primary_key=True)
+    municipality_id = models.BigIntegerField()  # the household's (linked) municipality
     first_har = models.DateField(null=True)
     first_transit = models.DateField(null=True)
     first_permanent = models.DateField(null=True)
@@ -49,7 +38,7 @@ class ResidentFigure(models.Model):
         indexes = [
             models.Index(
                 fields=["latest_first"],
-                include=["municipality", "first_har", "first_transit", "first_permanent"],
+                include=["municipality_id", "first_har", "first_transit", "first_permanent"],
                 name="figures_resident_latest",
             )
         ]
@@ -61,23 +50,9 @@ class ResidentFigure(models.Model):
 class TemporaryFigure(models.Model):
     """One temporary placement, with its resident's municipality and first starts (figures.summary)."""
 
-    placement = models.OneToOneField(
-        "residents.Placement",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        primary_key=True,
-        related_name="+",
-    )
-    resident = models.ForeignKey(
-        "residents.Resident", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    municipality = models.ForeignKey(
-        "housing.Municipality",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    placement_id = models.BigIntegerField(primary_key=True)
+    resident_id = models.BigIntegerField(db_index=True)  # the triggers replace a resident's rows
+    municipality_id = models.BigIntegerField()
     start_date = models.DateField()
     end_until = models.DateField()  # the end date, or 9999-12-31 while the placement is open
     first_har = models.DateField(null=True)
@@ -90,8 +65,8 @@ class TemporaryFigure(models.Model):
                 fields=["end_until"],
                 include=[
                     "start_date",
-                    "municipality",
-                    "resident",
+                    "municipality_id",
+                    "resident_id",
                     "first_har",
                     "first_transit",
                     "first_permanent",
