@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from bench import forecast as bench_forecast
 from bench import matching as bench_matching
@@ -289,7 +289,11 @@ def _prepare(say):
         "password": password,
         "totp_keys": totp_keys,
         "users": {"admin": "bench_admin", "staff_one": "bench_staff_one", "staff_all": "bench_staff_all"},
-        "municipality": {"cbs_code": municipality.cbs_code, "name": municipality.name},
+        "municipality": {
+            "cbs_code": municipality.cbs_code,
+            "name": municipality.name,
+            "province": municipality.province,
+        },
         "region": {"pk": region.pk, "name": region.name, "members": region.n},
     }
 
@@ -319,12 +323,15 @@ def _changed():
 def _dashboards(timer, admin, staff_one, staff_all, setup, args, say):
     """Each dashboard computed (a data change before every request) and served from the cache."""
     code, region = setup["municipality"]["cbs_code"], setup["region"]["pk"]
+    province = quote(setup["municipality"]["province"])
     out = {}
     for name, session, path in [
         ("one municipality", admin, f"/dashboard/?municipality={code}"),
         ("one region", admin, f"/dashboard/?region={region}"),
         ("all municipalities", admin, "/dashboard/"),
         ("municipal staff (own scope)", staff_one, "/dashboard/"),
+        # The province's supervision page (art. 29 checkpoints of every municipality of a province).
+        ("province supervision", admin, f"/supervision/?province={province}"),
     ]:
         out[name] = _measured(timer, session, path, repeat=args.requests, before=_changed)
         # Each gunicorn worker has its own cache: warm them all before timing the cached page.
