@@ -121,9 +121,17 @@ def refresh_statements(residents=None):
 # hand it the residents a statement touched (transition tables: a COPY of 143,000 placements is one
 # refresh). Transition tables cannot be combined with a column list, so the household and resident
 # triggers fire on every update and pick out the rows whose municipality or household changed.
+# Two transactions refreshing the same resident at once (a household moving municipality while a
+# placement of one of its residents is saved) must not both delete the old rows and insert new ones:
+# the second would find the first's rows after it commits (a duplicate key) or miss them. So the
+# function first locks the residents' rows, in id order; the statements after the lock see what the
+# other transaction committed (READ COMMITTED takes a snapshot per statement). NO KEY UPDATE, so a
+# placement insert elsewhere (its foreign key takes KEY SHARE on the resident) is not held up.
 _PG_REFRESH = (
     "CREATE OR REPLACE FUNCTION figures_refresh_residents(ids bigint[]) RETURNS void AS $$\n"
     "BEGIN\n"
+    "    IF cardinality(ids) = 0 THEN RETURN; END IF;  -- e.g. a household saved, municipality unchanged\n"
+    f"    PERFORM 1 FROM {_RESIDENT_TABLE} WHERE id = ANY(ids) ORDER BY id FOR NO KEY UPDATE;\n"
     + "".join(f"    {statement};\n" for statement in refresh_statements("SELECT unnest(ids)"))
     + "END;\n$$ LANGUAGE plpgsql;\n"
 )

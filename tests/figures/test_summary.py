@@ -10,6 +10,7 @@ counting-kind settings. Runs on SQLite (row triggers) and PostgreSQL (statement 
 
 import datetime as dt
 import io
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -249,3 +250,68 @@ def test_the_command_checks_and_rebuilds_the_summary():
     call_command("rebuild_figure_summary", stdout=io.StringIO(), stderr=io.StringIO())
 
     assert summary.differences() == {}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks exist on PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_refreshing_one_resident_at_once_leave_a_correct_summary():
+    """One transaction moves a household to another municipality and waits before committing; a
+    second saves a placement of one of its residents meanwhile. The second waits for the first (the
+    refresh locks the residents) instead of failing on a duplicate key, and the summary is right."""
+    groningen, utrecht = (
+        Municipality.objects.get(cbs_code=GRONINGEN),
+        Municipality.objects.get(cbs_code=UTRECHT),
+    )
+    resident = ResidentFactory(household=HouseholdFactory(municipality=groningen))
+    PlacementFactory(
+        resident=resident,
+        kind=Placement.Kind.HAR,
+        start_date=dt.date(2026, 1, 1),
+        end_date=dt.date(2026, 6, 1),
+    )
+    prop = PropertyFactory()
+    moved, errors = threading.Event(), []
+
+    def move_household():
+        try:
+            with transaction.atomic():
+                Household.objects.filter(pk=resident.household_id).update(municipality=utrecht)
+                moved.set()
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_sleep(1)")
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            moved.set()
+            connection.close()
+
+    def add_placement():
+        moved.wait(5)
+        try:
+            with transaction.atomic():
+                Placement.objects.create(
+                    resident=resident,
+                    property=prop,
+                    kind=Placement.Kind.PERMANENT,
+                    start_date=dt.date(2026, 9, 1),
+                )
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=move_household), threading.Thread(target=add_placement)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+
+    assert errors == []
+    assert summary.differences() == {}
+    row = ResidentFigure.objects.get(resident_id=resident.pk)
+    assert (row.municipality_id, row.first_har, row.first_permanent) == (
+        utrecht.pk,
+        dt.date(2026, 1, 1),
+        dt.date(2026, 9, 1),
+    )
