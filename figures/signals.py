@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import NotSupportedError, connections
-from django.db.models import (
-    F,
-)
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -96,21 +95,25 @@ def _add_months_sql(sql, months, vendor):
 
 def _active_placements(households, today):
     """Every placement active on `today` of the households in scope, with what the kinds read: the
-    one pass over the placements that every kind shares (the CTE `active_placement`)."""
+    one pass over the placements that every kind shares (the CTE `active_placement`).
+
+    Only the facts the kinds use, as narrow as they can be: PostgreSQL writes the 90,516 rows of the
+    national data to a temporary file (more than `work_mem`) and every kind reads them back, so each
+    column costs (dropping the unused id alone took ~13% off the page's query, interleaved on the
+    bench data). `ends` is the end date, or else the planned end; `no_gp` and `extended` say whether
+    the GP practice is empty and whether an extension reason is recorded."""
     return (
         Placement.objects.filter(resident__household__in=households.values("pk"))
         .active_on(today)
         .values(
-            "id",
             "resident",
             "property",
             "kind",
             "start_date",
-            "end_date",
-            "planned_end",
-            "extension_reason",
+            ends=Coalesce("end_date", "planned_end"),
+            extended=ExpressionWrapper(~Q(extension_reason=""), output_field=BooleanField()),
             hh_id=F("resident__household"),
-            gp=F("resident__gp_practice"),
+            no_gp=ExpressionWrapper(Q(resident__gp_practice=""), output_field=BooleanField()),
             insurance=F("resident__health_insurance"),
         )
         .order_by()
@@ -139,7 +142,7 @@ def _care_gap(sql, today):
     insured = Resident.Insurance.INSURED
     return (
         "SELECT a.hh_id AS hh_id, MIN(a.start_date) AS date, COUNT(DISTINCT a.resident) AS n "  # noqa: S608 - names from model meta and our constants; values are parameters
-        f"FROM active_placement a WHERE {_TEMPORARY} AND (a.gp = '' OR a.insurance <> '{insured}') "
+        f"FROM active_placement a WHERE {_TEMPORARY} AND (a.no_gp OR a.insurance <> '{insured}') "
         "GROUP BY a.hh_id",
         [],
     )
@@ -152,9 +155,9 @@ def _ending_soon(sql, today):
         sql.column(Placement, "start_date"),
     )
     return (
-        "SELECT a.hh_id AS hh_id, MIN(COALESCE(a.end_date, a.planned_end)) AS date, "  # noqa: S608 - names from model meta and our constants; values are parameters
+        "SELECT a.hh_id AS hh_id, MIN(a.ends) AS date, "  # noqa: S608 - names from model meta and our constants; values are parameters
         "COUNT(DISTINCT a.resident) AS n FROM active_placement a "
-        f"WHERE {_TEMPORARY} AND COALESCE(a.end_date, a.planned_end) <= %s "
+        f"WHERE {_TEMPORARY} AND a.ends <= %s "
         f"AND NOT EXISTS (SELECT 1 FROM {placement} later WHERE later.{resident} = a.resident "
         f"AND later.{start} > a.start_date) GROUP BY a.hh_id",
         [sql.adapt(today + dt.timedelta(days=ENDING_SOON_DAYS))],
@@ -168,8 +171,8 @@ def _beyond_maximum(sql, today):
     limit = _add_months_sql("a.start_date", Placement.MAX_TEMPORARY_MONTHS, sql.vendor)
     return (
         f"SELECT a.hh_id AS hh_id, MIN({limit}) AS date, COUNT(DISTINCT a.resident) AS n "  # noqa: S608 - names from model meta and our constants; values are parameters
-        f"FROM active_placement a WHERE {_TEMPORARY} AND a.extension_reason = '' "
-        f"AND (COALESCE(a.end_date, a.planned_end) > {limit} OR {limit} < %s) GROUP BY a.hh_id",
+        f"FROM active_placement a WHERE {_TEMPORARY} AND NOT a.extended "
+        f"AND (a.ends > {limit} OR {limit} < %s) GROUP BY a.hh_id",
         [sql.adapt(today)],
     )
 
