@@ -351,6 +351,31 @@ def test_signal_query_equals_the_old_sorted_list_in_every_slice_page_and_stream(
             assert (page.number, list(page), page.paginator.count) == (old.number, list(old), len(expected))
 
 
+def test_newest_first_equals_the_old_list_sorted_newest_first_in_every_slice_and_page(
+    every_kind, staff_groningen
+):
+    """`descending`: dates newest first, undated still last, then kind and reference; the page is
+    cut by date and kind before the household is read (its reference decides ties), in this
+    order too."""
+    expected = sorted(
+        old_open_signals(staff_groningen, today=TODAY),
+        key=lambda s: (
+            s.date is None,
+            -(s.date or dt.date.min).toordinal(),
+            KINDS.index(s.kind),
+            s.household_reference,
+        ),
+    )
+    query = signals.signal_query(staff_groningen, today=TODAY, descending=True)
+    assert list(query) == expected
+    for size in (1, 2, 3):
+        for start in range(0, len(expected) + size, size):
+            assert query[start : start + size] == expected[start : start + size]
+    for number in range(1, len(expected) // 4 + 2):
+        page = signals.signal_query(staff_groningen, today=TODAY, descending=True).page(number, 4)
+        assert list(page) == list(Paginator(expected, 4).get_page(number))
+
+
 def test_page_out_of_range_is_the_last_page_in_two_queries(
     every_kind, staff_groningen, django_assert_num_queries
 ):
