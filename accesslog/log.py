@@ -1,8 +1,9 @@
 """Writing the access log (Logboek dataverwerkingen / NEN 7513).
 
 Every page, export or print that shows personal data records here who saw which data subject, before
-it answers: ``log_access`` per page, ``log_access_query`` for a whole queryset as one bulk entry,
-``log_refused`` for an attempt outside the user's scope. A write that fails propagates: a page that
+it answers: ``log_access`` per page, ``log_access_query`` for a whole queryset as one bulk entry
+(``log_access_sql`` for records a caller already holds in SQL), ``log_refused`` for an attempt
+outside the user's scope. A write that fails propagates: a page that
 cannot account for its look at personal data must not show it.
 
 How to call them (subjects, actions, what each row holds) is in docs/access-log.md.
@@ -162,11 +163,9 @@ def log_access_query(request, action, queryset, *, purpose="", result="success",
     one statement on PostgreSQL, in two in one transaction elsewhere. The queryset must live in the access
     log's database.
     """
-    base = _base(request, action, purpose, result)
+    _integer_pk(queryset.model)
+    _base(request, action, purpose, result)  # a wrong action or result fails also for no records
     using = router.db_for_write(AccessLogEntry)
-    connection = connections[using]
-    if not isinstance(queryset.model._meta.pk, models.IntegerField):  # AutoField and BigAutoField too
-        raise TypeError(f"log_access_query logs records by integer id; {queryset.model.__name__} has none.")
     subjects = queryset.using(using).values_list("pk", Coalesce(Left(reference, 40), Value("")))
     # One row per record: a query on the model's table alone returns each record once; a join
     # (a filter across a relation that repeats it) needs DISTINCT. In id order: the entry's rows
@@ -178,11 +177,35 @@ def log_access_query(request, action, queryset, *, purpose="", result="success",
         subject_sql, subject_params = subjects.query.get_compiler(using).as_sql()
     except EmptyResultSet:  # e.g. pk__in=[]: nothing to log
         return 0
+    return log_access_sql(
+        request, action, queryset.model, subject_sql, subject_params, purpose=purpose, result=result
+    )
+
+
+def _integer_pk(model):
+    if not isinstance(model._meta.pk, models.IntegerField):  # AutoField and BigAutoField too
+        raise TypeError(f"log_access_query logs records by integer id; {model.__name__} has none.")
+
+
+def log_access_sql(request, action, model, subject_sql, subject_params=(), *, purpose="", result="success"):
+    """Log the records of `model` that `subject_sql` names as one bulk entry; returns their number.
+
+    For a caller that already holds the records in SQL of its own, e.g. an export that materialised
+    its rows once (reports/placements.py): `subject_sql` selects two columns, the record's integer
+    id and its pseudonymous reference (at most 40 characters, never NULL), each record once,
+    preferably in id order (see `log_access_query`, which compiles a queryset into such SQL). Table
+    and column names come from model meta and values are parameters; `subject_sql` is the caller's
+    own SQL, never built from user input.
+    """
+    _integer_pk(model)
+    base = _base(request, action, purpose, result)
+    using = router.db_for_write(AccessLogEntry)
+    connection = connections[using]
     actor = base.pop("actor")
     fixed = {
         "occurred_at": timezone.now(),
         "actor": actor.pk if actor is not None else None,
-        "subject_type": queryset.model._meta.label_lower,
+        "subject_type": model._meta.label_lower,
         "subject_id": "",
         "subject_reference": "",
         **base,
@@ -203,7 +226,7 @@ def log_access_query(request, action, queryset, *, purpose="", result="success",
     subject_columns = ", ".join(
         quote(narrow.get_field(name).column) for name in ("entry", "subject_id", "subject_reference")
     )
-    # Table and column names from model meta, values as parameters, the subquery compiled by Django.
+    subject_params = tuple(subject_params)
     if connection.vendor == "postgresql":
         # One statement: the records once (materialised), the entry with their number (none for no
         # records), then the records under the entry's id.

@@ -18,10 +18,12 @@ cannot start with a formula character. The output is byte for byte what the gene
 writes for the same rows (tested). XLSX takes the typed rows of `logged_rows`.
 """
 
+import itertools
+
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 
-from accesslog.log import log_access_query
+from accesslog.log import log_access_query, log_access_sql
 from reports.exports import neutralise
 from residents.models import Placement, Resident
 
@@ -41,6 +43,7 @@ HEADER = (
 )
 BATCH_SIZE = 2000
 PURPOSE = "report_placements"
+_tables = itertools.count()  # a name per materialised export, as one transaction may hold two
 
 _FIELDS = (
     "resident__household__reference",
@@ -86,9 +89,9 @@ def placements_queryset(user, selection):
 def logged_batches(request, queryset, *, batch_size=BATCH_SIZE):
     """Yield lists of rows of `placements_queryset` (resident id last), after logging every resident.
 
-    One transaction logs the residents (one INSERT … SELECT) and opens the cursor on the rows; on
-    PostgreSQL it is REPEATABLE READ, so both statements see the same placements and the log names
-    exactly the residents whose rows are sent. The rows are then fetched `batch_size` at a time.
+    One transaction logs the residents and opens the cursor on the rows, so the log is committed
+    before the first row is fetched and names exactly the residents whose rows are sent. The rows
+    are then fetched `batch_size` at a time.
     """
     connection = connections[queryset.db]
     try:
@@ -99,22 +102,48 @@ def logged_batches(request, queryset, *, batch_size=BATCH_SIZE):
     # transaction below, which computes all its rows when it commits.
     cursor = connection.chunked_cursor()
     try:
-        outermost = not connection.in_atomic_block
         with transaction.atomic(using=queryset.db):
             if connection.vendor == "postgresql":
-                with connection.cursor() as session:
-                    if outermost:  # inside a caller's transaction, its isolation level applies
-                        session.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                    # A held cursor computes every row at commit: plan for all rows, not for the
-                    # first 10 % (cursor_tuple_fraction), which picks nested loops 3× slower here.
-                    session.execute("SET LOCAL cursor_tuple_fraction = 1.0")
-            residents = Resident.objects.filter(pk__in=queryset.values("resident_id"))
-            log_access_query(request, "export", residents, purpose=PURPOSE)
-            cursor.execute(sql, params)
+                _log_and_open_materialised(request, connection, cursor, sql, params)
+            else:
+                _log_and_open(request, queryset, cursor, sql, params)
         while batch := cursor.fetchmany(batch_size):
             yield batch
     finally:
         cursor.close()
+
+
+def _log_and_open_materialised(request, connection, cursor, sql, params):
+    """PostgreSQL: the export's join runs once. Its rows, in export order, go into a temporary table
+    of this transaction; the log names the residents of that table (one INSERT … SELECT) and the
+    cursor reads the same table, so log and rows are one snapshot whatever the isolation level. At
+    commit the held cursor keeps its rows and the table is dropped.
+
+    The cursor reads the table without ORDER BY: a temporary table just filled by one statement
+    and never changed is read back in the order it was written (a sequential scan of local buffers
+    is never parallel or synchronised with another scan); tests compare the output with the ordered
+    query's.
+    """
+    table = connection.ops.quote_name(f"export_rows_{next(_tables)}")
+    resident_id, reference = (connection.ops.quote_name(c) for c in ("resident_id", "resident__reference"))
+    with connection.cursor() as session:
+        session.execute(f"CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS {sql}", params)
+    log_access_sql(
+        request,
+        "export",
+        Resident,
+        f"SELECT DISTINCT {resident_id}, {reference} FROM {table} ORDER BY {resident_id}",  # noqa: S608
+        purpose=PURPOSE,
+    )
+    cursor.execute(f"SELECT * FROM {table}")  # noqa: S608
+
+
+def _log_and_open(request, queryset, cursor, sql, params):
+    """Elsewhere (SQLite) the log finds the residents with the export's own join; a SQLite
+    transaction reads one snapshot, so both statements see the same placements."""
+    residents = Resident.objects.filter(pk__in=queryset.values("resident_id"))
+    log_access_query(request, "export", residents, purpose=PURPOSE)
+    cursor.execute(sql, params)
 
 
 def logged_rows(request, queryset, *, batch_size=BATCH_SIZE):
