@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce, Left
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from accesslog.models import AccessLogEntry, AccessLogSubject
+from accesslog.models import AccessLogEntry, AccessLogReference, AccessLogSubject
 
 security_logger = logging.getLogger("thuisgevers.security")
 
@@ -227,20 +227,38 @@ def log_access_sql(request, action, model, subject_sql, subject_params=(), *, pu
         quote(narrow.get_field(name).column) for name in ("entry", "subject_id", "subject_reference")
     )
     subject_params = tuple(subject_params)
+    # The references not registered yet (`AccessLogReference`: how a reference finds its records).
+    # Nearly always none: people are logged again and again. An anti-join, then ON CONFLICT for a
+    # concurrent export registering the same one.
+    register = AccessLogReference._meta
+    register_table = quote(register.db_table)
+    ref, kind, rid = (
+        quote(register.get_field(n).column) for n in ("reference", "subject_type", "subject_id")
+    )
+    register_insert = (
+        f"INSERT INTO {register_table} ({ref}, {kind}, {rid}) "  # noqa: S608
+        f"SELECT subject.subject_reference, %s, subject.subject_id FROM subject "
+        f"WHERE subject.subject_reference <> '' AND NOT EXISTS (SELECT 1 FROM {register_table} known "
+        f"WHERE known.{ref} = subject.subject_reference AND known.{kind} = %s "
+        f"AND known.{rid} = subject.subject_id) ON CONFLICT DO NOTHING"
+    )
+    register_params = (fixed["subject_type"], fixed["subject_type"])
+    subject_cte = f"subject (subject_id, subject_reference) AS MATERIALIZED ({subject_sql})"
     if connection.vendor == "postgresql":
         # One statement: the records once (materialised), the entry with their number (none for no
-        # records), then the records under the entry's id.
+        # records), the new references, then the records under the entry's id.
         sql = (
-            f"WITH subject AS MATERIALIZED ({subject_sql}), "  # noqa: S608
+            f"WITH {subject_cte}, "  # noqa: S608
             f"entry AS (INSERT INTO {entry_table} ({entry_columns}) "
-            f"SELECT {placeholders}, COUNT(*) FROM subject HAVING COUNT(*) > 0 RETURNING id) "
+            f"SELECT {placeholders}, COUNT(*) FROM subject HAVING COUNT(*) > 0 RETURNING id), "
+            f"reference AS ({register_insert}) "
             f"INSERT INTO {subject_table} ({subject_columns}) SELECT entry.id, subject.* FROM entry, subject"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, (*subject_params, *entry_params))
+            cursor.execute(sql, (*subject_params, *entry_params, *register_params))
             return cursor.rowcount
-    # Elsewhere (SQLite) two statements in one transaction: the entry with the number of records
-    # (none for no records), then the records under its id.
+    # Elsewhere (SQLite) three statements in one transaction: the entry with the number of records
+    # (none for no records), the records under its id, the new references.
     with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {entry_table} ({entry_columns}) SELECT {placeholders}, COUNT(*) "  # noqa: S608
@@ -251,7 +269,10 @@ def log_access_sql(request, action, model, subject_sql, subject_params=(), *, pu
             return 0
         insert = f"INSERT INTO {subject_table} ({subject_columns}) SELECT %s, subject.*"  # noqa: S608
         cursor.execute(f"{insert} FROM ({subject_sql}) subject", (cursor.lastrowid, *subject_params))
-        return cursor.rowcount
+        count = cursor.rowcount
+        subject_cte = subject_cte.replace(" AS MATERIALIZED ", " AS ")
+        cursor.execute(f"WITH {subject_cte} {register_insert}", (*subject_params, *register_params))
+        return count
 
 
 def log_refused(request, subject_type, subject_id="", *, action="view", purpose=""):

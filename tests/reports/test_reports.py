@@ -349,7 +349,10 @@ def test_placements_export_in_autocommit_logs_and_reads_one_snapshot_and_closes_
         table = create.split()[3]
         assert create.startswith(f"CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS SELECT")
         assert "residents_placement" in create
-        assert log.startswith("WITH subject AS MATERIALIZED") and f"FROM {table}" in log
+        assert (
+            log.startswith("WITH subject (subject_id, subject_reference) AS MATERIALIZED")
+            and f"FROM {table}" in log
+        )
         assert "residents_placement" not in log
         assert rows.startswith("DECLARE") and rows.endswith(f"CURSOR WITH HOLD FOR SELECT * FROM {table}")
     assert AccessRecord.objects.count() == 3
