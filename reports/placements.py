@@ -6,16 +6,18 @@ number of placements. The ORM only compiles the query: its per-row conversion is
 are the database driver's tuples (text, dates, None).
 
 Access logging (SPEC §5, NEN 7513): the data subject of a row is the resident. Before the first row
-leaves the server, one `INSERT … SELECT` (`accesslog.log.log_access_query`) logs every resident of
-the export once, in the transaction that opens the cursor on the rows (see `logged_batches`). A
+leaves the server, one `INSERT … SELECT` logs every resident of the export once, in the transaction
+that opens the cursor on the rows (see `logged_batches`; on PostgreSQL the export's join runs once,
+into a temporary table that the log and the cursor read). A
 download that the client aborts half-way is therefore logged for all its rows, not only for those
 it received: the log errs on the side of accountability and never lags behind what was sent.
 
-CSV (`csv_batches`) hands `exports.csv_batch_response` one list of cells per batch: dates and None are
-written by the csv module as ISO dates and empty cells, and only the free text that users type
-(property name, extension reason) goes through `neutralise`; references, codes and choice values
-cannot start with a formula character. The output is byte for byte what the generic `csv_lines`
-writes for the same rows (tested). XLSX takes the typed rows of `logged_rows`.
+CSV (`csv_batches`) hands `exports.csv_batch_response` the fetched batches as they are, with no
+Python per row: dates and None are written by the csv module as ISO dates and empty cells, and the
+free text that users type (property name, extension reason) is neutralised by the database
+(`exports.neutralised`, the rule of `neutralise`); references, codes and choice values cannot
+start with a formula character. The output is byte for byte what the generic `csv_lines` writes
+for the same rows (tested). XLSX takes the typed rows of `logged_rows`.
 """
 
 import itertools
@@ -24,7 +26,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 
 from accesslog.log import log_access_query, log_access_sql
-from reports.exports import neutralise
+from reports.exports import neutralised
 from residents.models import Placement, Resident
 
 HEADER = (
@@ -60,6 +62,7 @@ _FIELDS = (
     "outflow",
     "resident_id",  # for the access log; not exported
 )
+FREE_TEXT = ("property__name", "extension_reason")  # typed by users: neutralised in the CSV
 
 
 def placements_queryset(user, selection):
@@ -86,12 +89,13 @@ def placements_queryset(user, selection):
     ).values_list(*_FIELDS)
 
 
-def logged_batches(request, queryset, *, batch_size=BATCH_SIZE):
+def logged_batches(request, queryset, *, batch_size=BATCH_SIZE, resident_id=True):
     """Yield lists of rows of `placements_queryset` (resident id last), after logging every resident.
 
     One transaction logs the residents and opens the cursor on the rows, so the log is committed
     before the first row is fetched and names exactly the residents whose rows are sent. The rows
-    are then fetched `batch_size` at a time.
+    are then fetched `batch_size` at a time. With `resident_id=False` the rows leave the resident
+    id out (on PostgreSQL the cursor does not select it).
     """
     connection = connections[queryset.db]
     try:
@@ -104,16 +108,17 @@ def logged_batches(request, queryset, *, batch_size=BATCH_SIZE):
     try:
         with transaction.atomic(using=queryset.db):
             if connection.vendor == "postgresql":
-                _log_and_open_materialised(request, connection, cursor, sql, params)
+                _log_and_open_materialised(request, queryset, cursor, sql, params, resident_id)
             else:
                 _log_and_open(request, queryset, cursor, sql, params)
+        keep_all = resident_id or connection.vendor == "postgresql"
         while batch := cursor.fetchmany(batch_size):
-            yield batch
+            yield batch if keep_all else [row[:-1] for row in batch]
     finally:
         cursor.close()
 
 
-def _log_and_open_materialised(request, connection, cursor, sql, params):
+def _log_and_open_materialised(request, queryset, cursor, sql, params, with_resident_id):
     """PostgreSQL: the export's join runs once. Its rows, in export order, go into a temporary table
     of this transaction; the log names the residents of that table (one INSERT … SELECT) and the
     cursor reads the same table, so log and rows are one snapshot whatever the isolation level. At
@@ -124,8 +129,13 @@ def _log_and_open_materialised(request, connection, cursor, sql, params):
     is never parallel or synchronised with another scan); tests compare the output with the ordered
     query's.
     """
-    table = connection.ops.quote_name(f"export_rows_{next(_tables)}")
-    resident_id, reference = (connection.ops.quote_name(c) for c in ("resident_id", "resident__reference"))
+    connection = connections[queryset.db]
+    quote = connection.ops.quote_name
+    table = quote(f"export_rows_{next(_tables)}")
+    # values_list() names each column after its field (placements_queryset ends with resident_id).
+    resident_id, reference = quote("resident_id"), quote("resident__reference")
+    # `_fields`: the names given to values_list(), which are the columns' names.
+    columns = "*" if with_resident_id else ", ".join(quote(name) for name in queryset._fields[:-1])
     with connection.cursor() as session:
         session.execute(f"CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS {sql}", params)
     log_access_sql(
@@ -135,7 +145,7 @@ def _log_and_open_materialised(request, connection, cursor, sql, params):
         f"SELECT DISTINCT {resident_id}, {reference} FROM {table} ORDER BY {resident_id}",  # noqa: S608
         purpose=PURPOSE,
     )
-    cursor.execute(f"SELECT * FROM {table}")  # noqa: S608
+    cursor.execute(f"SELECT {columns} FROM {table}")  # noqa: S608
 
 
 def _log_and_open(request, queryset, cursor, sql, params):
@@ -153,14 +163,13 @@ def logged_rows(request, queryset, *, batch_size=BATCH_SIZE):
             yield row[:-1]
 
 
-def _csv_row(
-    household, resident, category, code, name, place, kind, start, planned, end, reason, outflow, _id
-):
-    return (household, resident, category, code, neutralise(name), place, kind, start, planned, end,
-            neutralise(reason), outflow)  # fmt: skip
+def _csv_name(field):
+    return "csv_" + field.replace("__", "_")
 
 
 def csv_batches(request, queryset, *, batch_size=BATCH_SIZE):
     """Yield lists of CSV rows (see the module docstring); see `logged_batches`."""
-    for batch in logged_batches(request, queryset, batch_size=batch_size):
-        yield [_csv_row(*row) for row in batch]
+    cells = {_csv_name(name): neutralised(name) for name in FREE_TEXT}
+    fields = [_csv_name(name) if name in FREE_TEXT else name for name in _FIELDS]
+    queryset = queryset.annotate(**cells).values_list(*fields)
+    yield from logged_batches(request, queryset, batch_size=batch_size, resident_id=False)
