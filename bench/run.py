@@ -233,7 +233,8 @@ def _prepare(say):
     # costs more. Each run starts from an empty log so runs compare; this is the bench's own
     # database (TRUNCATE is not an UPDATE or DELETE: the append-only trigger does not apply).
     with connection.cursor() as cursor:
-        tables = ", ".join(model._meta.db_table for model in (AccessLogEntry, AccessLogSubject, AccessLogReference))
+        log = (AccessLogEntry, AccessLogSubject, AccessLogReference)
+        tables = ", ".join(model._meta.db_table for model in log)
         cursor.execute(f"TRUNCATE {tables}")  # noqa: S608 - the models' table names
     data["counts"] = {
         "properties": Property.objects.count(),
