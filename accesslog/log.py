@@ -159,9 +159,10 @@ def log_access_query(request, action, queryset, *, purpose="", result="success",
     records (pk, which must be an integer, and the field or lookup path `reference` as pseudonymous
     reference, cut to 40 characters), each once (the queryset's own ordering is not used).
     Read through `AccessRecord`, the result is the rows `log_access` would write, with one
-    `occurred_at`. Nothing is written when the queryset is empty. Entry and records are written in
-    one statement on PostgreSQL, in two in one transaction elsewhere. The queryset must live in the access
-    log's database.
+    `occurred_at`. Nothing is written when the queryset is empty. References seen for the first
+    time are registered in `AccessLogReference`. Entry, records and references are written in one
+    statement on PostgreSQL, in three in one transaction elsewhere. The queryset must live in the
+    access log's database.
     """
     _integer_pk(queryset.model)
     _base(request, action, purpose, result)  # a wrong action or result fails also for no records
