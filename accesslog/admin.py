@@ -68,10 +68,9 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
         if not term:
             return queryset, False
         upper = term.upper()
-        in_bulk = Q(subject_reference=upper)
+        bulk = AccessLogSubject.objects.with_reference(upper)
         if term.isdigit():
-            in_bulk |= Q(subject_id=int(term))
-        bulk = AccessLogSubject.objects.filter(in_bulk)
+            bulk = bulk | AccessLogSubject.objects.filter(subject_id=int(term))
         found = queryset.filter(
             Q(actor_username__iexact=term)
             | Q(subject_reference=upper)

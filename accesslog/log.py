@@ -1,8 +1,9 @@
 """Writing the access log (Logboek dataverwerkingen / NEN 7513).
 
 Every page, export or print that shows personal data records here who saw which data subject, before
-it answers: ``log_access`` per page, ``log_access_query`` for a whole queryset as one bulk entry,
-``log_refused`` for an attempt outside the user's scope. A write that fails propagates: a page that
+it answers: ``log_access`` per page, ``log_access_query`` for a whole queryset as one bulk entry
+(``log_access_sql`` for records a caller already holds in SQL), ``log_refused`` for an attempt
+outside the user's scope. A write that fails propagates: a page that
 cannot account for its look at personal data must not show it.
 
 How to call them (subjects, actions, what each row holds) is in docs/access-log.md.
@@ -21,7 +22,7 @@ from django.db.models.functions import Coalesce, Left
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from accesslog.models import AccessLogEntry, AccessLogSubject
+from accesslog.models import AccessLogEntry, AccessLogReference, AccessLogSubject
 
 security_logger = logging.getLogger("thuisgevers.security")
 
@@ -158,15 +159,14 @@ def log_access_query(request, action, queryset, *, purpose="", result="success",
     records (pk, which must be an integer, and the field or lookup path `reference` as pseudonymous
     reference, cut to 40 characters), each once (the queryset's own ordering is not used).
     Read through `AccessRecord`, the result is the rows `log_access` would write, with one
-    `occurred_at`. Nothing is written when the queryset is empty. Entry and records are written in
-    one statement on PostgreSQL, in two in one transaction elsewhere. The queryset must live in the access
-    log's database.
+    `occurred_at`. Nothing is written when the queryset is empty. References seen for the first
+    time are registered in `AccessLogReference`. Entry, records and references are written in one
+    statement on PostgreSQL, in three in one transaction elsewhere. The queryset must live in the
+    access log's database.
     """
-    base = _base(request, action, purpose, result)
+    _integer_pk(queryset.model)
+    _base(request, action, purpose, result)  # a wrong action or result fails also for no records
     using = router.db_for_write(AccessLogEntry)
-    connection = connections[using]
-    if not isinstance(queryset.model._meta.pk, models.IntegerField):  # AutoField and BigAutoField too
-        raise TypeError(f"log_access_query logs records by integer id; {queryset.model.__name__} has none.")
     subjects = queryset.using(using).values_list("pk", Coalesce(Left(reference, 40), Value("")))
     # One row per record: a query on the model's table alone returns each record once; a join
     # (a filter across a relation that repeats it) needs DISTINCT. In id order: the entry's rows
@@ -178,11 +178,35 @@ def log_access_query(request, action, queryset, *, purpose="", result="success",
         subject_sql, subject_params = subjects.query.get_compiler(using).as_sql()
     except EmptyResultSet:  # e.g. pk__in=[]: nothing to log
         return 0
+    return log_access_sql(
+        request, action, queryset.model, subject_sql, subject_params, purpose=purpose, result=result
+    )
+
+
+def _integer_pk(model):
+    if not isinstance(model._meta.pk, models.IntegerField):  # AutoField and BigAutoField too
+        raise TypeError(f"log_access_query logs records by integer id; {model.__name__} has none.")
+
+
+def log_access_sql(request, action, model, subject_sql, subject_params=(), *, purpose="", result="success"):
+    """Log the records of `model` that `subject_sql` names as one bulk entry; returns their number.
+
+    For a caller that already holds the records in SQL of its own, e.g. an export that materialised
+    its rows once (reports/placements.py): `subject_sql` selects two columns, the record's integer
+    id and its pseudonymous reference (at most 40 characters, never NULL), each record once,
+    preferably in id order (see `log_access_query`, which compiles a queryset into such SQL). Table
+    and column names come from model meta and values are parameters; `subject_sql` is the caller's
+    own SQL, never built from user input.
+    """
+    _integer_pk(model)
+    base = _base(request, action, purpose, result)
+    using = router.db_for_write(AccessLogEntry)
+    connection = connections[using]
     actor = base.pop("actor")
     fixed = {
         "occurred_at": timezone.now(),
         "actor": actor.pk if actor is not None else None,
-        "subject_type": queryset.model._meta.label_lower,
+        "subject_type": model._meta.label_lower,
         "subject_id": "",
         "subject_reference": "",
         **base,
@@ -203,21 +227,39 @@ def log_access_query(request, action, queryset, *, purpose="", result="success",
     subject_columns = ", ".join(
         quote(narrow.get_field(name).column) for name in ("entry", "subject_id", "subject_reference")
     )
-    # Table and column names from model meta, values as parameters, the subquery compiled by Django.
+    subject_params = tuple(subject_params)
+    # The references not registered yet (`AccessLogReference`: how a reference finds its records).
+    # Nearly always none: people are logged again and again. An anti-join, then ON CONFLICT for a
+    # concurrent export registering the same one.
+    register = AccessLogReference._meta
+    register_table = quote(register.db_table)
+    ref, kind, rid = (
+        quote(register.get_field(n).column) for n in ("reference", "subject_type", "subject_id")
+    )
+    register_insert = (
+        f"INSERT INTO {register_table} ({ref}, {kind}, {rid}) "  # noqa: S608
+        f"SELECT subject.subject_reference, %s, subject.subject_id FROM subject "
+        f"WHERE subject.subject_reference <> '' AND NOT EXISTS (SELECT 1 FROM {register_table} known "
+        f"WHERE known.{ref} = subject.subject_reference AND known.{kind} = %s "
+        f"AND known.{rid} = subject.subject_id) ON CONFLICT DO NOTHING"
+    )
+    register_params = (fixed["subject_type"], fixed["subject_type"])
+    subject_cte = f"subject (subject_id, subject_reference) AS MATERIALIZED ({subject_sql})"
     if connection.vendor == "postgresql":
         # One statement: the records once (materialised), the entry with their number (none for no
-        # records), then the records under the entry's id.
+        # records), the new references, then the records under the entry's id.
         sql = (
-            f"WITH subject AS MATERIALIZED ({subject_sql}), "  # noqa: S608
+            f"WITH {subject_cte}, "  # noqa: S608
             f"entry AS (INSERT INTO {entry_table} ({entry_columns}) "
-            f"SELECT {placeholders}, COUNT(*) FROM subject HAVING COUNT(*) > 0 RETURNING id) "
+            f"SELECT {placeholders}, COUNT(*) FROM subject HAVING COUNT(*) > 0 RETURNING id), "
+            f"reference AS ({register_insert}) "
             f"INSERT INTO {subject_table} ({subject_columns}) SELECT entry.id, subject.* FROM entry, subject"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, (*subject_params, *entry_params))
+            cursor.execute(sql, (*subject_params, *entry_params, *register_params))
             return cursor.rowcount
-    # Elsewhere (SQLite) two statements in one transaction: the entry with the number of records
-    # (none for no records), then the records under its id.
+    # Elsewhere (SQLite) three statements in one transaction: the entry with the number of records
+    # (none for no records), the records under its id, the new references.
     with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {entry_table} ({entry_columns}) SELECT {placeholders}, COUNT(*) "  # noqa: S608
@@ -228,7 +270,10 @@ def log_access_query(request, action, queryset, *, purpose="", result="success",
             return 0
         insert = f"INSERT INTO {subject_table} ({subject_columns}) SELECT %s, subject.*"  # noqa: S608
         cursor.execute(f"{insert} FROM ({subject_sql}) subject", (cursor.lastrowid, *subject_params))
-        return cursor.rowcount
+        count = cursor.rowcount
+        subject_cte = subject_cte.replace(" AS MATERIALIZED ", " AS ")
+        cursor.execute(f"WITH {subject_cte} {register_insert}", (*subject_params, *register_params))
+        return count
 
 
 def log_refused(request, subject_type, subject_id="", *, action="view", purpose=""):

@@ -32,6 +32,14 @@ class AppendOnlyQuerySet(models.QuerySet):
         return self.filter(subject_type=subject_type, subject_id=str(subject_id))
 
 
+class BulkSubjectQuerySet(AppendOnlyQuerySet):
+    def with_reference(self, reference):
+        """The records logged under `reference` (exact): their ids from `AccessLogReference`, then
+        the records by the id index, each checked against its own reference."""
+        ids = AccessLogReference.objects.filter(reference=reference).values("subject_id")
+        return self.filter(subject_id__in=ids, subject_reference=reference)
+
+
 class AccessLogEntry(models.Model):
     class Action(models.TextChoices):
         VIEW = "view", _("viewed")
@@ -150,20 +158,54 @@ class AccessLogSubject(models.Model):
         _("pseudonymous reference"), max_length=40, blank=True, editable=False
     )
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = BulkSubjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("record of a bulk entry")
         verbose_name_plural = _("records of bulk entries")
         default_permissions = ()
-        # "Whose record": by id or by reference; "what did this entry name": the primary key.
-        indexes = [
-            models.Index(fields=["subject_id"], name="accesslog_bulk_subject"),
-            models.Index(fields=["subject_reference"], name="accesslog_bulk_reference"),
-        ]
+        # "Whose record": by id; "what did this entry name": the primary key. "Whose reference" goes
+        # through `AccessLogReference`: an index on the reference here took more than half of
+        # writing a bulk entry, its keys arriving in random order (docs/performance.md).
+        indexes = [models.Index(fields=["subject_id"], name="accesslog_bulk_subject")]
 
     def __str__(self):
         return f"{self.entry_id}: {self.subject_id} {self.subject_reference}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Access log entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Access log entries are append-only.")
+
+
+class AccessLogReference(models.Model):
+    """Which record held which pseudonymous reference, for every record a bulk entry names: how
+    "who saw this reference" is answered for `AccessLogSubject` rows, whose reference column has no
+    index of its own. Written by `accesslog.log.log_access_sql` in the statement that writes the
+    records, one row per (reference, record) the first time it is logged, so it grows with the
+    number of people, not of exports, and keeps the reference of a record deleted since.
+    Append-only like the entries (PostgreSQL trigger, migration 0008). A search finds the ids here,
+    then the records by their id index, checking each one's own reference
+    (`AccessLogSubject.objects.with_reference`). Not sealed: like an index, it holds nothing the
+    sealed records do not."""
+
+    pk = models.CompositePrimaryKey("reference", "subject_type", "subject_id")
+    reference = models.CharField(_("pseudonymous reference"), max_length=40, editable=False)
+    subject_type = models.CharField(_("record type"), max_length=100, editable=False)
+    subject_id = models.BigIntegerField(_("record id"), editable=False)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reference of a logged record")
+        verbose_name_plural = _("references of logged records")
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.reference}: {self.subject_type}:{self.subject_id}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

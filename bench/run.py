@@ -209,7 +209,7 @@ def _prepare(say):
     from django.db.models import Count
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from accesslog.models import AccessLogEntry, AccessLogSubject
+    from accesslog.models import AccessLogEntry, AccessLogReference, AccessLogSubject
     from housing import scope
     from housing.models import Municipality, Property, Region, UserScope
     from residents.models import Household, Placement, Resident
@@ -238,7 +238,8 @@ def _prepare(say):
     # costs more. Each run starts from an empty log so runs compare; this is the bench's own
     # database (TRUNCATE is not an UPDATE or DELETE: the append-only trigger does not apply).
     with connection.cursor() as cursor:
-        tables = ", ".join(model._meta.db_table for model in (AccessLogEntry, AccessLogSubject))
+        log = (AccessLogEntry, AccessLogSubject, AccessLogReference)
+        tables = ", ".join(model._meta.db_table for model in log)
         cursor.execute(f"TRUNCATE {tables}")  # noqa: S608 - the models' table names
     data["counts"] = {
         "properties": Property.objects.count(),

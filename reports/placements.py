@@ -6,23 +6,27 @@ number of placements. The ORM only compiles the query: its per-row conversion is
 are the database driver's tuples (text, dates, None).
 
 Access logging (SPEC §5, NEN 7513): the data subject of a row is the resident. Before the first row
-leaves the server, one `INSERT … SELECT` (`accesslog.log.log_access_query`) logs every resident of
-the export once, in the transaction that opens the cursor on the rows (see `logged_batches`). A
+leaves the server, one `INSERT … SELECT` logs every resident of the export once, in the transaction
+that opens the cursor on the rows (see `logged_batches`; on PostgreSQL the export's join runs once,
+into a temporary table that the log and the cursor read). A
 download that the client aborts half-way is therefore logged for all its rows, not only for those
 it received: the log errs on the side of accountability and never lags behind what was sent.
 
-CSV (`csv_batches`) hands `exports.csv_batch_response` one list of cells per batch: dates and None are
-written by the csv module as ISO dates and empty cells, and only the free text that users type
-(property name, extension reason) goes through `neutralise`; references, codes and choice values
-cannot start with a formula character. The output is byte for byte what the generic `csv_lines`
-writes for the same rows (tested). XLSX takes the typed rows of `logged_rows`.
+CSV (`csv_batches`) hands `exports.csv_batch_response` the fetched batches as they are, with no
+Python per row: dates and None are written by the csv module as ISO dates and empty cells, and the
+free text that users type (property name, extension reason) is neutralised by the database
+(`exports.neutralised`, the rule of `neutralise`); references, codes and choice values cannot
+start with a formula character. The output is byte for byte what the generic `csv_lines` writes
+for the same rows (tested). XLSX takes the typed rows of `logged_rows`.
 """
+
+import itertools
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 
-from accesslog.log import log_access_query
-from reports.exports import neutralise
+from accesslog.log import log_access_query, log_access_sql
+from reports.exports import neutralised
 from residents.models import Placement, Resident
 
 HEADER = (
@@ -41,6 +45,7 @@ HEADER = (
 )
 BATCH_SIZE = 2000
 PURPOSE = "report_placements"
+_tables = itertools.count()  # a name per materialised export, as one transaction may hold two
 
 _FIELDS = (
     "resident__household__reference",
@@ -57,6 +62,7 @@ _FIELDS = (
     "outflow",
     "resident_id",  # for the access log; not exported
 )
+FREE_TEXT = ("property__name", "extension_reason")  # typed by users: neutralised in the CSV
 
 
 def placements_queryset(user, selection):
@@ -83,12 +89,13 @@ def placements_queryset(user, selection):
     ).values_list(*_FIELDS)
 
 
-def logged_batches(request, queryset, *, batch_size=BATCH_SIZE):
+def logged_batches(request, queryset, *, batch_size=BATCH_SIZE, resident_id=True):
     """Yield lists of rows of `placements_queryset` (resident id last), after logging every resident.
 
-    One transaction logs the residents (one INSERT … SELECT) and opens the cursor on the rows; on
-    PostgreSQL it is REPEATABLE READ, so both statements see the same placements and the log names
-    exactly the residents whose rows are sent. The rows are then fetched `batch_size` at a time.
+    One transaction logs the residents and opens the cursor on the rows, so the log is committed
+    before the first row is fetched and names exactly the residents whose rows are sent. The rows
+    are then fetched `batch_size` at a time. With `resident_id=False` the rows leave the resident
+    id out (on PostgreSQL the cursor does not select it).
     """
     connection = connections[queryset.db]
     try:
@@ -99,22 +106,54 @@ def logged_batches(request, queryset, *, batch_size=BATCH_SIZE):
     # transaction below, which computes all its rows when it commits.
     cursor = connection.chunked_cursor()
     try:
-        outermost = not connection.in_atomic_block
         with transaction.atomic(using=queryset.db):
             if connection.vendor == "postgresql":
-                with connection.cursor() as session:
-                    if outermost:  # inside a caller's transaction, its isolation level applies
-                        session.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                    # A held cursor computes every row at commit: plan for all rows, not for the
-                    # first 10 % (cursor_tuple_fraction), which picks nested loops 3× slower here.
-                    session.execute("SET LOCAL cursor_tuple_fraction = 1.0")
-            residents = Resident.objects.filter(pk__in=queryset.values("resident_id"))
-            log_access_query(request, "export", residents, purpose=PURPOSE)
-            cursor.execute(sql, params)
+                _log_and_open_materialised(request, queryset, cursor, sql, params, resident_id)
+            else:
+                _log_and_open(request, queryset, cursor, sql, params)
+        keep_all = resident_id or connection.vendor == "postgresql"
         while batch := cursor.fetchmany(batch_size):
-            yield batch
+            yield batch if keep_all else [row[:-1] for row in batch]
     finally:
         cursor.close()
+
+
+def _log_and_open_materialised(request, queryset, cursor, sql, params, with_resident_id):
+    """PostgreSQL: the export's join runs once. Its rows, in export order, go into a temporary table
+    of this transaction; the log names the residents of that table (one INSERT … SELECT) and the
+    cursor reads the same table, so log and rows are one snapshot whatever the isolation level. At
+    commit the held cursor keeps its rows and the table is dropped.
+
+    The cursor reads the table without ORDER BY: a temporary table just filled by one statement
+    and never changed is read back in the order it was written (a sequential scan of local buffers
+    is never parallel or synchronised with another scan); tests compare the output with the ordered
+    query's.
+    """
+    connection = connections[queryset.db]
+    quote = connection.ops.quote_name
+    table = quote(f"export_rows_{next(_tables)}")
+    # values_list() names each column after its field (placements_queryset ends with resident_id).
+    resident_id, reference = quote("resident_id"), quote("resident__reference")
+    # `_fields`: the names given to values_list(), which are the columns' names.
+    columns = "*" if with_resident_id else ", ".join(quote(name) for name in queryset._fields[:-1])
+    with connection.cursor() as session:
+        session.execute(f"CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS {sql}", params)
+    log_access_sql(
+        request,
+        "export",
+        Resident,
+        f"SELECT DISTINCT {resident_id}, {reference} FROM {table} ORDER BY {resident_id}",  # noqa: S608
+        purpose=PURPOSE,
+    )
+    cursor.execute(f"SELECT {columns} FROM {table}")  # noqa: S608
+
+
+def _log_and_open(request, queryset, cursor, sql, params):
+    """Elsewhere (SQLite) the log finds the residents with the export's own join; a SQLite
+    transaction reads one snapshot, so both statements see the same placements."""
+    residents = Resident.objects.filter(pk__in=queryset.values("resident_id"))
+    log_access_query(request, "export", residents, purpose=PURPOSE)
+    cursor.execute(sql, params)
 
 
 def logged_rows(request, queryset, *, batch_size=BATCH_SIZE):
@@ -124,14 +163,13 @@ def logged_rows(request, queryset, *, batch_size=BATCH_SIZE):
             yield row[:-1]
 
 
-def _csv_row(
-    household, resident, category, code, name, place, kind, start, planned, end, reason, outflow, _id
-):
-    return (household, resident, category, code, neutralise(name), place, kind, start, planned, end,
-            neutralise(reason), outflow)  # fmt: skip
+def _csv_name(field):
+    return "csv_" + field.replace("__", "_")
 
 
 def csv_batches(request, queryset, *, batch_size=BATCH_SIZE):
     """Yield lists of CSV rows (see the module docstring); see `logged_batches`."""
-    for batch in logged_batches(request, queryset, batch_size=batch_size):
-        yield [_csv_row(*row) for row in batch]
+    cells = {_csv_name(name): neutralised(name) for name in FREE_TEXT}
+    fields = [_csv_name(name) if name in FREE_TEXT else name for name in _FIELDS]
+    queryset = queryset.annotate(**cells).values_list(*fields)
+    yield from logged_batches(request, queryset, batch_size=batch_size, resident_id=False)

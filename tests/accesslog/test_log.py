@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from django.test import RequestFactory
 
 from accesslog.log import log_access, log_access_query, log_refused
-from accesslog.models import AccessLogEntry, AccessLogSubject, AccessRecord
+from accesslog.models import AccessLogEntry, AccessLogReference, AccessLogSubject, AccessRecord
 from housing import scope
 from residents.models import Household, Resident
 from tests.factories import GRONINGEN, ResidentFactory, make_user
@@ -92,7 +92,9 @@ def test_log_access_query_writes_the_rows_log_access_writes_as_one_bulk_entry(
     residents = [ResidentFactory() for _ in range(3)]
     request = request_of(staff_groningen, path="/reports/placements.csv?period=2026-H2")
     queryset = Resident.objects.filter(pk__in=[r.pk for r in residents[:2]])
-    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
+    with django_assert_num_queries(
+        1 if connection.vendor == "postgresql" else 3
+    ):  # SQLite: entry, records, new references
         written = log_access_query(request, "export", queryset, purpose="report_placements")
     assert written == 2
     # One entry naming its records in the narrow table, not one full row per record.
@@ -306,3 +308,57 @@ def test_bulk_records_cannot_be_changed_or_deleted(request_of, staff_groningen):
             ):
                 c.execute(sql)
     assert AccessLogSubject.objects.get().subject_reference == record.subject_reference
+
+
+def test_bulk_entries_register_each_reference_once_and_only_the_first_time(request_of, staff_groningen):
+    first, second = ResidentFactory(), ResidentFactory()
+    request = request_of(staff_groningen)
+    log_access_query(request, "export", Resident.objects.filter(pk=first.pk))
+    log_access_query(request, "export", Resident.objects.all())
+    log_access_query(request, "export", Resident.objects.all())
+    registered = AccessLogReference.objects.values_list("reference", "subject_type", "subject_id")
+    assert sorted(registered) == sorted((r.reference, "residents.resident", r.pk) for r in (first, second))
+    assert AccessLogSubject.objects.count() == 1 + 2 + 2
+    household = first.household
+    log_access_query(request, "export", Household.objects.filter(pk=household.pk))
+    assert AccessLogReference.objects.filter(subject_type="residents.household").get().reference == (
+        household.reference
+    )
+
+
+def test_the_records_of_a_reference_are_found_also_after_the_person_is_deleted(request_of, staff_groningen):
+    wanted, other = ResidentFactory(), ResidentFactory()
+    request = request_of(staff_groningen)
+    log_access_query(request, "export", Resident.objects.all())
+    log_access_query(request, "export", Resident.objects.filter(pk=wanted.pk))
+    reference, pk = wanted.reference, wanted.pk
+    wanted.delete()
+    found = AccessLogSubject.objects.with_reference(reference)
+    assert sorted(found.values_list("subject_id", flat=True)) == [pk, pk]
+    assert len({row.entry_id for row in found}) == 2
+    assert not AccessLogSubject.objects.with_reference(reference.lower()).exists(), "exact, in capitals"
+    assert list(AccessLogSubject.objects.with_reference(other.reference).values_list("subject_id")) == [
+        (other.pk,)
+    ]
+
+
+def test_registered_references_cannot_be_changed_or_deleted(request_of, staff_groningen):
+    ResidentFactory()
+    log_access_query(request_of(staff_groningen), "export", Resident.objects.all())
+    registered = AccessLogReference.objects.get()
+    with pytest.raises(PermissionError):
+        registered.delete()
+    with pytest.raises(PermissionError):
+        AccessLogReference.objects.all().update(reference="x")
+    with pytest.raises(PermissionError):
+        AccessLogReference.objects.all().delete()
+    if connection.vendor == "postgresql":
+        table = AccessLogReference._meta.db_table
+        for sql in (f"UPDATE {table} SET reference = 'x'", f"DELETE FROM {table}"):
+            with (
+                pytest.raises(Exception, match="append-only"),
+                transaction.atomic(),
+                connection.cursor() as c,
+            ):
+                c.execute(sql)
+    assert AccessLogReference.objects.get().reference == registered.reference

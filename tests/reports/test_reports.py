@@ -234,6 +234,18 @@ def test_neutralise_prefixes_an_apostrophe_to_formula_starts(value):
     assert neutralise(value) == "'" + value
 
 
+@pytest.mark.parametrize(
+    "value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "'=x", " =x", "Pastorie", "", "é=", "🏠+"]
+)
+def test_neutralised_in_the_database_is_neutralise(world, value):
+    from reports.exports import neutralised
+
+    placement = world["a_placements"][0]
+    Placement.objects.filter(pk=placement.pk).update(extension_reason=value)
+    cell = Placement.objects.filter(pk=placement.pk).values_list(neutralised("extension_reason"), flat=True)
+    assert cell.get() == neutralise(value)
+
+
 @pytest.mark.parametrize("value", ["Pastorie", "", "9711 AB", -5, 3, None, dt.date(2026, 7, 1)])
 def test_neutralise_leaves_other_values_alone(value):
     assert neutralise(value) == value
@@ -342,10 +354,19 @@ def test_placements_export_in_autocommit_logs_and_reads_one_snapshot_and_closes_
         first = next(batches)
     assert not connection.in_atomic_block
     if connection.vendor == "postgresql":
-        assert [q["sql"] for q in ctx.captured_queries][:2] == [
-            "BEGIN",
-            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",
-        ]
+        # The export's join runs once, into a temporary table that the log and the cursor both read.
+        statements = [q["sql"] for q in ctx.captured_queries]
+        assert statements[0] == "BEGIN" and statements[-1] == "COMMIT"
+        create, log, rows = statements[1:-1]
+        table = create.split()[3]
+        assert create.startswith(f"CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS SELECT")
+        assert "residents_placement" in create
+        assert (
+            log.startswith("WITH subject (subject_id, subject_reference) AS MATERIALIZED")
+            and f"FROM {table}" in log
+        )
+        assert "residents_placement" not in log
+        assert rows.startswith("DECLARE") and rows.endswith(f"CURSOR WITH HOLD FOR SELECT * FROM {table}")
     assert AccessRecord.objects.count() == 3
     PlacementFactory(
         resident=ResidentFactory(household=world["b"]), property=world["evil"], start_date=PERIOD.start
@@ -362,6 +383,49 @@ def test_placements_export_in_autocommit_logs_and_reads_one_snapshot_and_closes_
 
     client.force_login(staff_groningen)
     assert len(read_csv(client.get(f"/reports/placements.csv?period={PERIOD}"))) == 1 + 4
+    assert _open_cursors() == 0
+
+
+def test_placements_export_rows_come_in_the_export_order_and_the_log_names_exactly_their_residents(
+    rf, pioneer, world
+):
+    """Many rows written in an order unlike the export's (references, municipalities, start dates):
+    the stream is the ordered query's rows, and the log holds each of their residents once. On
+    PostgreSQL the rows pass through the temporary table; SQLite reads the query itself."""
+    for n in range(12):
+        prop = PropertyFactory(municipality=world["g" if n % 3 else "u"], capacity=10)
+        household_with_placements(
+            GRONINGEN if n % 2 else "GM0037",
+            prop,
+            residents=1 + n % 3,
+            start=PERIOD.start + dt.timedelta(days=(7 * n) % 5),
+        )
+    request, queryset = _placements_request(rf, pioneer, f"/reports/placements.csv?period={PERIOD}")
+    expected = list(queryset)
+    streamed = [
+        row for batch in placements_module.logged_batches(request, queryset, batch_size=5) for row in batch
+    ]
+    assert len(streamed) > 20
+    assert [tuple(row) for row in streamed] == [tuple(row) for row in expected]
+    logged = AccessRecord.objects.values_list("subject_id", "subject_reference")
+    residents = {(str(row[-1]), row[1]) for row in expected}
+    assert sorted(logged) == sorted(residents), "each exported resident once, nobody else"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_placements_exports_in_one_transaction_each_log_their_own_rows(rf, staff_groningen, world):
+    """A caller's transaction may open two exports before reading either (each materialises its
+    rows under its own name on PostgreSQL)."""
+    from django.db import transaction
+
+    request, queryset = _placements_request(rf, staff_groningen)
+    with transaction.atomic():
+        first = placements_module.logged_batches(request, queryset, batch_size=2)
+        second = placements_module.logged_batches(request, queryset, batch_size=2)
+        first_rows, second_rows = next(first), next(second)
+        rest = list(first), list(second)
+    assert first_rows == second_rows and rest[0] == rest[1]
+    assert AccessRecord.objects.count() == 2 * 3
     assert _open_cursors() == 0
 
 
