@@ -154,7 +154,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Sign-in, sessions, second factor, single sign-on ---
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out users before any check
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.UserBackend",  # Django's ModelBackend; the user read with their devices
 ]
 # django-axes: after AXES_FAILURE_LIMIT failed sign-ins the combination of user name and address is
 # locked for AXES_COOLOFF_MINUTES (the account stays usable from elsewhere, so nobody can lock a

@@ -242,3 +242,22 @@ def test_the_verified_device_is_the_full_device_on_the_request(rf, pioneer):
     assert request.user.otp_device == device
     assert request.user.otp_device.name == "telefoon"  # other fields load when asked for
     assert request.user.otp_device.key == device.key
+
+
+def test_the_user_backend_reads_the_user_with_each_of_their_devices(pioneer):
+    from accounts.backends import TOTP_DEVICES, UserBackend
+
+    backend = UserBackend()
+    assert getattr(backend.get_user(pioneer.pk), TOTP_DEVICES) == {}
+    phone = TOTPDevice.objects.create(user=pioneer, name="telefoon", confirmed=True)
+    spare = TOTPDevice.objects.create(user=pioneer, name="reserve", confirmed=False)
+    TOTPDevice.objects.create(user=UserFactory(), name="van een ander", confirmed=True)
+    user = backend.get_user(str(pioneer.pk))  # as the session holds it
+    assert user == pioneer and user.username == pioneer.username
+    assert user.date_joined == pioneer.date_joined and user.is_active is True
+    assert getattr(user, TOTP_DEVICES) == {phone.pk: True, spare.pk: False}
+    pioneer.is_active = False
+    pioneer.save()
+    assert backend.get_user(pioneer.pk) is None
+    assert backend.get_user("not-a-number") is None
+    assert backend.get_user(10**9) is None
