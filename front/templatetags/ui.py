@@ -30,19 +30,12 @@ MENU_SECTIONS = {
     "reports": ("/reports/",),
     "deadline_email": ("/account/deadline-emails/",),
 }
-_rendered_menus = {}
+_kept_parts = {}
 
 
 def _user(context):
     request = context.get("request")
     return getattr(request, "user", None)  # error pages may render before authentication ran
-
-
-@register.simple_tag(takes_context=True)
-def user_sees_personal_data(context):
-    """Whether the header offers the search of people (staff, pioneers, superusers)."""
-    user = _user(context)
-    return bool(user is not None and scope.sees_personal_data(user))
 
 
 def menu_section(context):
@@ -54,31 +47,46 @@ def menu_section(context):
     return next((name for name, prefixes in MENU_SECTIONS.items() if path.startswith(prefixes)), "")
 
 
+def _kept(template_name, context):
+    """`template_name` rendered with `context` (and the language, the URLconf and the prefix the
+    application is mounted at), rendered once per process for each combination and kept: for the
+    parts of the page shell that depend on nothing else (no data, no names, no tokens), whose
+    variants are few. Rendered anew with DEBUG on, so template edits show at once in development."""
+    key = (template_name, translation.get_language(), get_script_prefix(), get_urlconf(), *context.items())
+    html = None if settings.DEBUG else _kept_parts.get(key)
+    if html is None:
+        html = render_to_string(template_name, context)
+        _kept_parts[key] = html
+    return html
+
+
 @register.simple_tag(takes_context=True)
 def main_menu(context):
-    """The main menu for the user's roles, the language and the current section.
-
-    The menu depends on nothing else (no data, no names), so each of its few variants is rendered
-    once per process and kept: rendering it (14 links, their addresses and translations) cost more
-    than the rest of a cached dashboard's page shell (docs/performance.md). Rendered anew with
-    DEBUG on, so template edits show at once in development."""
+    """The main menu for the user's roles and the current section. Rendering it (14 links, their
+    addresses and translations) cost more than the rest of a cached dashboard's page shell
+    (docs/performance.md), so each variant is rendered once (`_kept`)."""
     user = _user(context)
     if user is None or not user.is_authenticated:
         return ""
-    menu = {
-        "section": menu_section(context),
-        "has_role": scope.has_role(user),
-        "personal": scope.sees_personal_data(user),
-        "sets_quotas": scope.sets_quotas(user),
-        "is_staff": user.is_staff,
-    }
-    # The addresses depend on the URLconf and the prefix the application is mounted at.
-    key = (translation.get_language(), get_script_prefix(), get_urlconf(), *menu.values())
-    html = None if settings.DEBUG else _rendered_menus.get(key)
-    if html is None:
-        html = render_to_string("includes/nav.html", menu)
-        _rendered_menus[key] = html
-    return html
+    return _kept(
+        "includes/nav.html",
+        {
+            "section": menu_section(context),
+            "has_role": scope.has_role(user),
+            "personal": scope.sees_personal_data(user),
+            "sets_quotas": scope.sets_quotas(user),
+            "is_staff": user.is_staff,
+        },
+    )
+
+
+@register.simple_tag(takes_context=True)
+def header_search(context):
+    """The header's search of people, for those who see personal data; rendered once (`_kept`)."""
+    user = _user(context)
+    if user is None or not scope.sees_personal_data(user):
+        return ""
+    return _kept("includes/header_search.html", {})
 
 
 @register.simple_tag(takes_context=True)
