@@ -21,17 +21,20 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.decorators import login_required
+from django.db import connections, router
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django_otp import DEVICE_ID_SESSION_KEY, match_token, user_has_device
 from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
+from django_otp.middleware import OTPMiddleware as _OTPMiddleware
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import enrolment
+from accounts.backends import TOTP_DEVICES
 from housing import scope
 
 # Pages a user may open before entering the second factor.
@@ -51,6 +54,45 @@ def second_factor_required(user, request=None):
         return False
     signed_in_with = request.session.get(BACKEND_SESSION_KEY) if request is not None else None
     return signed_in_with != SINGLE_SIGN_ON_BACKEND
+
+
+class OTPMiddleware(_OTPMiddleware):
+    """django_otp's middleware (`request.user.otp_device`, `is_verified()`), with the session's TOTP
+    device taken from the devices read with the user (accounts.backends), or else read in plain SQL.
+
+    Either way the device is read from the database on every request, so a device deleted in the
+    admin stops verifying at once, on every server; django_otp still checks that it belongs to the
+    user and is confirmed. Only its id, user and confirmation are read (the other fields load if
+    asked for). Devices of other kinds go through django_otp's own lookup."""
+
+    def _verify_user_sync(self, request, user):
+        # django_otp's own, with the user passed to the device lookup.
+        self._init_user_fields(user)
+        if user.is_authenticated:
+            persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+            device = self._device_of(user, persistent_id) if persistent_id else None
+            user.otp_device = self._finalize_device(request, user, device)
+        return user
+
+    def _device_of(self, user, persistent_id):
+        label, _slash, device_id = self._normalize_persistent_id(persistent_id).rpartition("/")
+        if label != TOTPDevice.model_label() or not device_id.isdigit():
+            return self._device_from_persistent_id(persistent_id)
+        device_id, using = int(device_id), router.db_for_read(TOTPDevice)
+        known = getattr(user, TOTP_DEVICES, None)
+        if known is not None:  # read with the user in this request
+            row = (device_id, user.pk, known[device_id]) if device_id in known else None
+        else:
+            meta = TOTPDevice._meta
+            quote = connections[using].ops.quote_name
+            columns = [quote(meta.get_field(name).column) for name in ("id", "user", "confirmed")]
+            sql = f"SELECT {', '.join(columns)} FROM {quote(meta.db_table)} WHERE {columns[0]} = %s"  # noqa: S608 - names from meta
+            with connections[using].cursor() as cursor:
+                cursor.execute(sql, [device_id])
+                row = cursor.fetchone()
+        if row is None:
+            return None
+        return TOTPDevice.from_db(using, ["id", "user_id", "confirmed"], (row[0], row[1], bool(row[2])))
 
 
 class OTPRequiredMiddleware:

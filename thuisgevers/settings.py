@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.sessions.SessionTimeoutMiddleware",  # inactivity and absolute session limits
-    "django_otp.middleware.OTPMiddleware",
+    "accounts.otp.OTPMiddleware",  # django_otp's: the verified device, read on every request
     "accounts.otp.OTPRequiredMiddleware",  # second factor for pioneers and superusers
     "accounts.access.AccessPolicyMiddleware",  # sign-in required; no role → "no access" page
     "accounts.audit.AuditlogMiddleware",  # actor and address on audit entries
@@ -154,7 +154,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Sign-in, sessions, second factor, single sign-on ---
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out users before any check
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.UserBackend",  # Django's ModelBackend; the user read with their devices
 ]
 # django-axes: after AXES_FAILURE_LIMIT failed sign-ins the combination of user name and address is
 # locked for AXES_COOLOFF_MINUTES (the account stays usable from elsewhere, so nobody can lock a
@@ -348,7 +348,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-SESSION_ENGINE = "django.contrib.sessions.backends.db"  # sessions in the database: stateless app servers
+# Sessions in the database (stateless app servers): Django's engine, read in plain SQL (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

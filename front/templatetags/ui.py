@@ -1,7 +1,11 @@
 """Small template helpers for the layout and accessible forms. No business logic here."""
 
 from django import template
+from django.conf import settings
 from django.forms import CheckboxInput, CheckboxSelectMultiple, RadioSelect
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -10,34 +14,85 @@ from housing import scope
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def user_sees_personal_data(context):
-    """Whether the navigation shows the sections with personal data (staff, pioneers, superusers)."""
+# The sections of the main menu (templates/includes/nav.html) and the addresses each one covers.
+MENU_SECTIONS = {
+    "dashboard": ("/dashboard/",),
+    "signals": ("/signals/",),
+    "municipalities": ("/municipalities/", "/regions/"),
+    "properties": ("/properties/",),
+    "households": ("/households/",),
+    "waiting": ("/waiting/", "/proposals/"),
+    "placements": ("/placements/",),
+    "buddies": ("/buddies/",),
+    "agreements": ("/agreements/",),
+    "supervision": ("/supervision/",),
+    "quotas": ("/quotas/",),
+    "reports": ("/reports/",),
+    "deadline_email": ("/account/deadline-emails/",),
+}
+_kept_parts = {}
+
+
+def _user(context):
     request = context.get("request")
-    user = getattr(request, "user", None)  # error pages may render before authentication ran
-    return bool(user is not None and scope.sees_personal_data(user))
+    return getattr(request, "user", None)  # error pages may render before authentication ran
 
 
-@register.simple_tag(takes_context=True)
-def user_has_role(context):
+def menu_section(context):
+    """The menu section the current page belongs to ("" for none). A page shown at another
+    section's address (an error on a form posted elsewhere) names its own section with
+    `nav_section`, e.g. "/households/"."""
     request = context.get("request")
-    return bool(request and scope.has_role(request.user))
-
-
-@register.simple_tag(takes_context=True)
-def user_sets_quotas(context):
-    request = context.get("request")
-    return bool(request and scope.sets_quotas(request.user))
-
-
-@register.simple_tag(takes_context=True)
-def nav_current(context, *prefixes):
-    """` aria-current="page"` on the navigation link of the section the current page belongs to."""
-    request = context.get("request")
-    # A page shown at another section's address (an error on a form posted elsewhere) names its
-    # own section with `nav_section`, e.g. "/households/".
     path = context.get("nav_section") or (request.path if request else "")
-    if path and any(path.startswith(prefix) for prefix in prefixes):
+    return next((name for name, prefixes in MENU_SECTIONS.items() if path.startswith(prefixes)), "")
+
+
+def _kept(template_name, context):
+    """`template_name` rendered with `context` (and the language, the URLconf and the prefix the
+    application is mounted at), rendered once per process for each combination and kept: for the
+    parts of the page shell that depend on nothing else (no data, no names, no tokens), whose
+    variants are few. Rendered anew with DEBUG on, so template edits show at once in development."""
+    key = (template_name, translation.get_language(), get_script_prefix(), get_urlconf(), *context.items())
+    html = None if settings.DEBUG else _kept_parts.get(key)
+    if html is None:
+        html = render_to_string(template_name, context)
+        _kept_parts[key] = html
+    return html
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    """The main menu for the user's roles and the current section. Rendering it (14 links, their
+    addresses and translations) cost more than the rest of a cached dashboard's page shell
+    (docs/performance.md), so each variant is rendered once (`_kept`)."""
+    user = _user(context)
+    if user is None or not user.is_authenticated:
+        return ""
+    return _kept(
+        "includes/nav.html",
+        {
+            "section": menu_section(context),
+            "has_role": scope.has_role(user),
+            "personal": scope.sees_personal_data(user),
+            "sets_quotas": scope.sets_quotas(user),
+            "is_staff": user.is_staff,
+        },
+    )
+
+
+@register.simple_tag(takes_context=True)
+def header_search(context):
+    """The header's search of people, for those who see personal data; rendered once (`_kept`)."""
+    user = _user(context)
+    if user is None or not scope.sees_personal_data(user):
+        return ""
+    return _kept("includes/header_search.html", {})
+
+
+@register.simple_tag(takes_context=True)
+def nav_current(context, section):
+    """` aria-current="page"` on the menu link of the current section (in includes/nav.html)."""
+    if context.get("section") == section:
         return mark_safe(' aria-current="page"')  # noqa: S308 - a constant
     return ""
 

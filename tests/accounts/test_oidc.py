@@ -28,7 +28,7 @@ OIDC_SETTINGS = {
     "ROOT_URLCONF": "tests.accounts.oidc_urls",
     "AUTHENTICATION_BACKENDS": [
         "axes.backends.AxesStandaloneBackend",
-        "django.contrib.auth.backends.ModelBackend",
+        "accounts.backends.UserBackend",
         "accounts.oidc.MunicipalityOIDCBackend",
     ],
     "OIDC_RP_CLIENT_ID": CLIENT_ID,

@@ -188,3 +188,76 @@ def test_after_a_wrong_code_even_the_right_one_waits(client, pioneer, settings):
     client.post(reverse("otp_verify"), {"token": "000000" if token != "000000" else "111111"})
     assert client.post(reverse("otp_verify"), {"token": token}).status_code == 200
     assert client.get(reverse("dashboard")).status_code == 302
+
+
+def verified_client(client, user, device):
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def test_a_deleted_device_stops_verifying_at_once(client, pioneer):
+    """The device is read on every request (accounts.otp.OTPMiddleware): deleting it in the admin
+    (a lost phone) sends the next request of every session back to the second factor."""
+    device = TOTPDevice.objects.create(user=pioneer, name="telefoon", confirmed=True)
+    verified_client(client, pioneer, device)
+    assert client.get(reverse("dashboard")).status_code == 200
+    device.delete()
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("otp_setup"))
+
+
+@pytest.mark.parametrize("change", ["unconfirmed", "other_user"])
+def test_a_device_that_is_unconfirmed_or_someone_elses_does_not_verify(client, pioneer, change):
+    device = TOTPDevice.objects.create(user=pioneer, name="telefoon", confirmed=True)
+    verified_client(client, pioneer, device)
+    if change == "unconfirmed":
+        device.confirmed = False
+    else:
+        device.user = UserFactory()
+    device.save()
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith((reverse("otp_verify"), reverse("otp_setup")))
+
+
+def test_the_verified_device_is_the_full_device_on_the_request(rf, pioneer):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from accounts.otp import OTPMiddleware
+
+    device = TOTPDevice.objects.create(user=pioneer, name="telefoon", confirmed=True)
+    request = rf.get("/")
+    request.user = pioneer
+    request.session = SessionStore()
+    request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    OTPMiddleware(lambda r: None)(request)
+    assert request.user.is_verified()
+    assert request.user.otp_device == device
+    assert request.user.otp_device.name == "telefoon"  # other fields load when asked for
+    assert request.user.otp_device.key == device.key
+
+
+def test_the_user_backend_reads_the_user_with_each_of_their_devices(pioneer):
+    from accounts.backends import TOTP_DEVICES, UserBackend
+
+    backend = UserBackend()
+    assert getattr(backend.get_user(pioneer.pk), TOTP_DEVICES) == {}
+    phone = TOTPDevice.objects.create(user=pioneer, name="telefoon", confirmed=True)
+    spare = TOTPDevice.objects.create(user=pioneer, name="reserve", confirmed=False)
+    TOTPDevice.objects.create(user=UserFactory(), name="van een ander", confirmed=True)
+    user = backend.get_user(str(pioneer.pk))  # as the session holds it
+    assert user == pioneer and user.username == pioneer.username
+    assert user.date_joined == pioneer.date_joined and user.is_active is True
+    assert getattr(user, TOTP_DEVICES) == {phone.pk: True, spare.pk: False}
+    pioneer.is_active = False
+    pioneer.save()
+    assert backend.get_user(pioneer.pk) is None
+    assert backend.get_user("not-a-number") is None
+    assert backend.get_user(10**9) is None

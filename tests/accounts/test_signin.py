@@ -150,3 +150,40 @@ def test_weak_passwords_are_refused(password):
 
 def test_a_long_uncommon_password_is_accepted():
     validate_password("zomer-fiets-lantaarn-83")
+
+
+def test_signing_out_ends_the_session_for_every_copy_of_the_cookie(client, staff_groningen):
+    """Sessions are read from the database on every request (accounts.sessions.SessionStore), so a
+    sign-out reaches every server at once: a second client holding the same cookie (another
+    worker, another tab) is signed out too."""
+    from django.test import Client
+
+    sign_in(client, "groningen")
+    other = Client()
+    other.cookies = client.cookies  # the same session cookie
+    assert other.get(reverse("household_list")).status_code == 200
+    client.post(reverse("logout"))
+    response = other.get(reverse("household_list"))
+    assert response.status_code == 302
+    assert response.url.startswith(LOGIN)
+
+
+def test_a_session_past_its_expiry_date_is_not_loaded(client, staff_groningen):
+    from django.utils import timezone
+
+    sign_in(client, "groningen")
+    assert client.get(reverse("household_list")).status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+    assert client.get(reverse("household_list")).status_code == 302
+
+
+def test_the_session_store_reads_what_django_wrote(db):
+    store = sessions.SessionStore()
+    store["answer"] = {"nested": [1, "twee"]}
+    store.create()
+    loaded = sessions.SessionStore(store.session_key)
+    assert loaded["answer"] == {"nested": [1, "twee"]}
+    assert loaded.session_key == store.session_key
+    missing = sessions.SessionStore("x" * 32)
+    assert missing.load() == {}
+    assert missing.session_key is None  # a new key is made when it is saved, never the client's

@@ -360,3 +360,28 @@ def test_dashboard_signal_counts_match_the_signals_page(staff_groningen):
     for kind, n in counts.items():
         assert client.get(f"/signals/?kind={kind}").context["total"] == n
     assert counts["care_gap"] == 2
+
+
+CACHED_DASHBOARD_QUERIES = 4  # session, user with their TOTP devices, roles + scope, data version
+
+
+def test_a_cached_dashboard_with_a_verified_second_factor_runs_four_queries(
+    db, settings, django_assert_num_queries
+):
+    """What every signed-in page pays, plus the data version: the device that verified the session
+    comes with the user (accounts.backends), checked afresh on every request."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.OTP_REQUIRED = True
+    user = make_user(scope.MUNICIPAL_STAFF, [GRONINGEN])
+    device = TOTPDevice.objects.create(user=user, name="telefoon", confirmed=True)
+    client = client_for(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    assert client.get("/dashboard/").status_code == 200  # computes and caches the figures
+    with django_assert_num_queries(CACHED_DASHBOARD_QUERIES):
+        assert client.get("/dashboard/").status_code == 200
+    device.delete()
+    assert client.get("/dashboard/").status_code == 302  # back to the second factor at once

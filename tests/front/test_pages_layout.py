@@ -117,3 +117,22 @@ def test_list_pages_label_their_table_region_by_its_own_caption(client, staff_gr
     assert f'role="region" aria-labelledby="{list_id}-caption"' in html
     assert html.count(f'<caption id="{list_id}-caption">') == 1
     assert html.count("<h1") == 1
+
+
+def test_each_role_and_language_gets_its_own_menu_though_menus_are_kept(client, staff_groningen, coordinator):
+    """The rendered menu is kept per process (front/templatetags/ui.py main_menu): a coordinator
+    after a staff member, or English after Dutch, must not get the menu rendered before."""
+    client.force_login(staff_groningen)
+    staff_nav = nav_of(client.get(reverse("dashboard")).text)
+    assert f'href="{reverse("household_list")}"' in staff_nav
+    assert ">Huishoudens<" in staff_nav
+    client.force_login(coordinator)
+    coordinator_nav = nav_of(client.get(reverse("dashboard")).text)
+    assert f'href="{reverse("household_list")}"' not in coordinator_nav
+    assert f'<a href="{reverse("dashboard")}" aria-current="page">' in coordinator_nav
+    client.force_login(staff_groningen)
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("dashboard")})
+    english_nav = nav_of(client.get(reverse("municipality_list")).text)
+    assert ">Households<" in english_nav and ">Huishoudens<" not in english_nav
+    assert f'<a href="{reverse("municipality_list")}" aria-current="page">' in english_nav
+    assert f'<a href="{reverse("dashboard")}" aria-current="page">' not in english_nav

@@ -196,7 +196,7 @@ def test_production_cookies_are_secure_and_logging_is_json():
         True,
         ["HTTP_X_FORWARDED_PROTO", "https"],
         "json",
-        "django.contrib.sessions.backends.db",
+        "accounts.sessions",  # Django's database sessions, read in plain SQL (tests/accounts/test_signin.py)
     ]
 
 
