@@ -15,15 +15,15 @@ class Command(BaseCommand):
         parser.add_argument("--check", action="store_true", help="Compare only; change nothing.")
 
     def handle(self, *args, check=False, **options):
+        if not check:  # a rebuild needs no comparison first: it computes everything once
+            with transaction.atomic():
+                summary.rebuild()
+                cache.bump_on_commit()
+            self.stdout.write(_("The figure summary was rebuilt."))
+            return
         differences = summary.differences()
         for table, (stored_only, fresh_only) in differences.items():
             self.stderr.write(f"{table}: {len(stored_only)} rows too many, {len(fresh_only)} missing")
-        if check:
-            if differences:
-                raise CommandError(_("The figure summary differs from the placements."))
-            self.stdout.write(_("The figure summary agrees with the placements."))
-            return
-        with transaction.atomic():
-            summary.rebuild()
-            cache.bump_on_commit()
-        self.stdout.write(_("The figure summary was rebuilt."))
+        if differences:
+            raise CommandError(_("The figure summary differs from the placements."))
+        self.stdout.write(_("The figure summary agrees with the placements."))
