@@ -365,11 +365,29 @@ def login(page, base_url, username, password=PASSWORD):
     page.locator("input[name=username]").fill(username)
     password_field = page.locator("input[name=password]")
     password_field.fill(password)
-    password_field.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        password_field.press("Enter")
     if "/accounts/login/" in page.url:
         raise AssertionError(f"Signing in as {username} failed; still on {page.url}")
     return page
+
+
+def signal_rows(page, base_url, label, reference):
+    """How many signals of kind `label` name `reference`: the signal list filtered by its own form,
+    every page of it followed by the "Next" link. Each click waits for the page it loads, because
+    `count()` does not wait: counted too early, it reads the unfiltered list the click leaves."""
+    page.goto(f"{base_url}/signals/")
+    page.get_by_label("Signal", exact=True).select_option(label=label)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Apply filters").click()
+    found = 0
+    while True:
+        found += page.get_by_role("row").filter(has_text=reference).count()
+        following = page.locator("a[rel=next]")
+        if not following.count():
+            return found
+        with page.expect_navigation():
+            following.click()
 
 
 @pytest.fixture(scope="module")

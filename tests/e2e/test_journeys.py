@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, context_args, login
+from tests.e2e.conftest import PASSWORD, context_args, login, signal_rows
 
 pytestmark = pytest.mark.e2e
 
@@ -38,21 +38,6 @@ def english_page(new_context):
 
 def resident(page, number):
     return page.get_by_role("group", name=f"Resident {number}")
-
-
-def care_signals_for(page, base_url, reference):
-    """How many care-gap signals name `reference`: the signal list filtered by its own form, every
-    page of it followed by the "Next" link."""
-    page.goto(f"{base_url}/signals/")
-    page.get_by_label("Signal", exact=True).select_option(label="No GP or health insurance")
-    page.get_by_role("button", name="Apply filters").click()
-    found = 0
-    while True:
-        found += page.get_by_role("row").filter(has_text=reference).count()
-        following = page.locator("a[rel=next]")
-        if not following.count():
-            return found
-        following.click()
 
 
 def test_civil_servant_registers_places_cares_for_and_ends_a_household(new_context, live_server, demo_data):
@@ -101,7 +86,7 @@ def test_civil_servant_registers_places_cares_for_and_ends_a_household(new_conte
     expect(page.get_by_role("heading", name="Current placements")).to_be_visible()
 
     # Without GP and insurance the household is a care signal.
-    assert care_signals_for(page, base, reference) == 1
+    assert signal_rows(page, base, "No GP or health insurance", reference) == 1
 
     # Records GP and health insurance for both residents.
     page.goto(household_url)
@@ -115,7 +100,7 @@ def test_civil_servant_registers_places_cares_for_and_ends_a_household(new_conte
         expect(page.get_by_role("status")).to_contain_text("care details")
 
     # The care signal has gone.
-    assert care_signals_for(page, base, reference) == 0
+    assert signal_rows(page, base, "No GP or health insurance", reference) == 0
 
     # Ends both placements with an outflow.
     page.goto(household_url)

@@ -10,24 +10,11 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, context_args, login
+from tests.e2e.conftest import PASSWORD, context_args, login, signal_rows
 
 pytestmark = pytest.mark.e2e
 
 ENDING_SOON = "Temporary placement ends within 8 weeks without a next home"
-
-
-def ending_soon_rows(page, base_url, reference):
-    page.goto(f"{base_url}/signals/")
-    page.get_by_label("Signal", exact=True).select_option(label=ENDING_SOON)
-    page.get_by_role("button", name="Apply filters").click()
-    found = 0
-    while True:
-        found += page.get_by_role("row").filter(has_text=reference).count()
-        following = page.locator("a[rel=next]")
-        if not following.count():
-            return found
-        following.click()
 
 
 def search(page, text):
@@ -73,7 +60,7 @@ def test_civil_servant_week_without_the_admin(new_context, live_server, demo_dat
     expect(page.get_by_role("heading", level=1)).to_contain_text(household.reference)
     household_url = page.url.split("#")[0]
     assert AccessLogEntry.objects.filter(action="list", subject_reference__startswith="BW-").exists()
-    assert ending_soon_rows(page, base, household.reference) == 1
+    assert signal_rows(page, base, ENDING_SOON, household.reference) == 1
 
     # Adds a family member who arrived through family reunification, into the current placement.
     page.goto(household_url)
@@ -98,7 +85,7 @@ def test_civil_servant_week_without_the_admin(new_context, live_server, demo_dat
     page.get_by_role("button", name="Extend").click()
     expect(page.get_by_role("status")).to_contain_text("is extended until")
     assert Placement.objects.filter(planned_end=new_end, extension_reason__startswith="Wacht").count() == 3
-    assert ending_soon_rows(page, base, household.reference) == 1
+    assert signal_rows(page, base, ENDING_SOON, household.reference) == 1
 
     # Plans the next home ahead, starting on the planned end: the signal goes.
     page.goto(household_url)
@@ -109,7 +96,7 @@ def test_civil_servant_week_without_the_admin(new_context, live_server, demo_dat
     page.get_by_label("Moving day").fill(new_end.isoformat())
     page.get_by_role("button", name="Move household").click()
     expect(page.get_by_role("status")).to_contain_text("move to Woning Week")
-    assert ending_soon_rows(page, base, household.reference) == 0
+    assert signal_rows(page, base, ENDING_SOON, household.reference) == 0
 
     # Ends the stay of the whole household later on.
     page.goto(household_url)
