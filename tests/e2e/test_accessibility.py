@@ -185,8 +185,8 @@ def test_switching_to_english_sets_html_lang_en(demo_data, signed_in, live_serve
     page = signed_in(demo_data.users["staff"])
     page.goto(f"{live_server.url}/dashboard/")
     assert page.locator("html").get_attribute("lang") == "nl"
-    page.get_by_role("button", name="English").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
     violations = axe_violations(page)
     assert not violations, format_violations("/dashboard/ (en)", violations)

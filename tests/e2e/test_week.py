@@ -20,8 +20,8 @@ ENDING_SOON = "Temporary placement ends within 8 weeks without a next home"
 def search(page, text):
     box = page.get_by_role("search").first.get_by_label("Search by name, V-number, reference or birth date")
     box.fill(text)
-    box.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        box.press("Enter")
 
 
 def test_civil_servant_week_without_the_admin(new_context, live_server, demo_data):
