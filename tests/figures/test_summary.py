@@ -245,8 +245,10 @@ def test_the_command_checks_and_rebuilds_the_summary():
     PlacementFactory(kind=Placement.Kind.HAR)
     call_command("rebuild_figure_summary", "--check", stdout=io.StringIO())
     TemporaryFigure.objects.all().delete()
+    errors = io.StringIO()
     with translation.override("en"), pytest.raises(CommandError, match="differs"):
-        call_command("rebuild_figure_summary", "--check", stdout=io.StringIO(), stderr=io.StringIO())
+        call_command("rebuild_figure_summary", "--check", stdout=io.StringIO(), stderr=errors)
+    assert f"{TemporaryFigure._meta.db_table}: 0 rows too many, 1 missing" in errors.getvalue()
 
     call_command("rebuild_figure_summary", stdout=io.StringIO(), stderr=io.StringIO())
 

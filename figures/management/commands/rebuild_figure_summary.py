@@ -23,7 +23,10 @@ class Command(BaseCommand):
             return
         differences = summary.differences()
         for table, (stored_only, fresh_only) in differences.items():
-            self.stderr.write(f"{table}: {len(stored_only)} rows too many, {len(fresh_only)} missing")
+            self.stderr.write(
+                _("%(table)s: %(extra)d rows too many, %(missing)d missing")
+                % {"table": table, "extra": len(stored_only), "missing": len(fresh_only)}
+            )
         if differences:
             raise CommandError(_("The figure summary differs from the placements."))
         self.stdout.write(_("The figure summary agrees with the placements."))
